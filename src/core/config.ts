@@ -1,0 +1,52 @@
+import path from 'node:path';
+import type { LogLevel } from './logger.js';
+
+/** Everything `skiff up` needs, validated once; nothing downstream checks for undefined. */
+export interface SkiffConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly account: string;
+  readonly logLevel: LogLevel;
+  /** Largest request body the edge accepts, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+export interface ConfigInput {
+  host?: string | undefined;
+  port?: string | number | undefined;
+  dataDir?: string | undefined;
+  region?: string | undefined;
+  account?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info'];
+
+/** Flags win over environment variables, which win over defaults. */
+export function compileConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): SkiffConfig {
+  const port = Number(flags.port ?? env['SKIFF_PORT'] ?? 4750);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`port must be an integer from 0 to 65535, got ${String(flags.port ?? env['SKIFF_PORT'])}`);
+  }
+  const region = flags.region ?? env['SKIFF_REGION'] ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigError(`region must look like us-east-1, got ${region}`);
+  const account = flags.account ?? env['SKIFF_ACCOUNT'] ?? '000000000000';
+  if (!/^\d{12}$/.test(account)) throw new ConfigError(`account must be 12 digits, got ${account}`);
+  const logLevel = (flags.logLevel ?? env['SKIFF_LOG_LEVEL'] ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    host: flags.host ?? env['SKIFF_HOST'] ?? '127.0.0.1',
+    port,
+    dataDir: path.resolve(cwd, flags.dataDir ?? env['SKIFF_DATA_DIR'] ?? '.skiff'),
+    region,
+    account,
+    logLevel,
+    maxBodyBytes: 10 * 1024 * 1024,
+  };
+}

@@ -1,0 +1,12 @@
+import type { AccountScope, Clock, IdGenerator } from '../core/index.js';
+import type { Store } from '../store/index.js';
+
+/** What the ECS provider is built from; the composition root supplies real parts. */
+export interface EcsDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly scope: AccountScope;
+}
+
+export const DEFAULT_CLUSTER = 'default';

@@ -1,0 +1,3 @@
+export { createEcsProvider, type EcsProvider } from './provider.js';
+export { EcsErrors, ecsError, type EcsErrorCode } from './errors.js';
+export type { EcsDeps } from './context.js';

@@ -1,0 +1,65 @@
+import { checkShape, withoutNulls, type Handler, type JsonService, type Shape } from '../api/index.js';
+import { Clusters } from './clusters.js';
+import type { EcsDeps } from './context.js';
+import { EcsErrors } from './errors.js';
+import { clusterShapes } from './shapes.js';
+import { EcsTags } from './tags.js';
+import { TaskDefinitions } from './task-definitions/service.js';
+import {
+  deleteTaskDefinitionsShape,
+  deregisterTaskDefinitionShape,
+  describeTaskDefinitionShape,
+  listTaskDefinitionFamiliesShape,
+  listTaskDefinitionsShape,
+  registerTaskDefinitionShape,
+} from './task-definitions/shapes.js';
+
+/** An operation: its input is checked against the shape before the handler sees it. */
+function op<I>(shape: Shape, fn: (input: I) => unknown): Handler {
+  return (input) => {
+    checkShape(input, shape, EcsErrors.InvalidParameterException);
+    return fn(withoutNulls(input) as I);
+  };
+}
+
+export interface EcsProvider {
+  readonly service: JsonService;
+  readonly clusters: Clusters;
+  readonly taskDefinitions: TaskDefinitions;
+}
+
+/** The ECS API (awsJson 1.1, `AmazonEC2ContainerServiceV20141113`). */
+export function createEcsProvider(deps: EcsDeps): EcsProvider {
+  const clusters = new Clusters(deps);
+  const taskDefinitions = new TaskDefinitions(deps);
+  const tags = new EcsTags(deps, clusters, taskDefinitions);
+  const c = clusterShapes;
+  const operations: Record<string, Handler> = {
+    CreateCluster: op(c.CreateCluster, clusters.create.bind(clusters)),
+    DescribeClusters: op(c.DescribeClusters, clusters.describe.bind(clusters)),
+    ListClusters: op(c.ListClusters, clusters.list.bind(clusters)),
+    DeleteCluster: op(c.DeleteCluster, clusters.delete.bind(clusters)),
+    UpdateCluster: op(c.UpdateCluster, clusters.update.bind(clusters)),
+    UpdateClusterSettings: op(c.UpdateClusterSettings, clusters.updateSettings.bind(clusters)),
+    RegisterTaskDefinition: op(registerTaskDefinitionShape, taskDefinitions.register.bind(taskDefinitions)),
+    DescribeTaskDefinition: op(describeTaskDefinitionShape, taskDefinitions.describe.bind(taskDefinitions)),
+    ListTaskDefinitions: op(listTaskDefinitionsShape, taskDefinitions.list.bind(taskDefinitions)),
+    ListTaskDefinitionFamilies: op(listTaskDefinitionFamiliesShape, taskDefinitions.listFamilies.bind(taskDefinitions)),
+    DeregisterTaskDefinition: op(deregisterTaskDefinitionShape, taskDefinitions.deregister.bind(taskDefinitions)),
+    DeleteTaskDefinitions: op(deleteTaskDefinitionsShape, taskDefinitions.delete.bind(taskDefinitions)),
+    TagResource: op(c.TagResource, tags.tag.bind(tags)),
+    UntagResource: op(c.UntagResource, tags.untag.bind(tags)),
+    ListTagsForResource: op(c.ListTagsForResource, tags.list.bind(tags)),
+  };
+  return {
+    service: {
+      protocol: 'awsJson1_1',
+      signingName: 'ecs',
+      targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+      serverErrorCode: 'ServerException',
+      operations,
+    },
+    clusters,
+    taskDefinitions,
+  };
+}

@@ -1,0 +1,27 @@
+export { openDatabase, migrate, type Db } from './db.js';
+export { migrations, type Migration } from './migrations.js';
+export { ClusterRepository } from './clusters.js';
+export { TaskDefinitionRepository, type StoredTaskDefinition, type TaskDefinitionStatus } from './task-definitions.js';
+export { TagRepository, type Tag } from './tags.js';
+
+import type { Db } from './db.js';
+import { ClusterRepository } from './clusters.js';
+import { TaskDefinitionRepository } from './task-definitions.js';
+import { TagRepository } from './tags.js';
+
+/** All repositories over one database. */
+export interface Store {
+  readonly db: Db;
+  readonly clusters: ClusterRepository;
+  readonly taskDefinitions: TaskDefinitionRepository;
+  readonly tags: TagRepository;
+}
+
+export function createStore(db: Db): Store {
+  return {
+    db,
+    clusters: new ClusterRepository(db),
+    taskDefinitions: new TaskDefinitionRepository(db),
+    tags: new TagRepository(db),
+  };
+}

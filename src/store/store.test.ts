@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStore, migrate, openDatabase, type StoredTaskDefinition } from './index.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'skiff-store-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function td(family: string, revision: number): StoredTaskDefinition {
+  return {
+    family,
+    revision,
+    taskDefinitionArn: `arn:aws:ecs:us-east-1:000000000000:task-definition/${family}:${revision}`,
+    status: 'ACTIVE',
+    registeredAt: new Date(1_000 * revision),
+    containerDefinitions: [],
+  };
+}
+
+describe('the SQLite store', () => {
+  it('opens in WAL mode and records the schema version', () => {
+    const db = openDatabase(tempDir());
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('applies only new migrations and refuses a newer schema', () => {
+    const db = openDatabase(tempDir());
+    migrate(db, [{ version: 1, name: 'x', sql: 'this would fail if run again' }]);
+    migrate(db, [{ version: 2, name: 'y', sql: 'CREATE TABLE extra (a)' }]);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(() => migrate(db, [{ version: 1, name: 'x', sql: '' }])).toThrow(/newer than this skiff/);
+    db.close();
+  });
+
+  it('rolls a failed migration back whole', () => {
+    const db = openDatabase(tempDir());
+    expect(() => migrate(db, [{ version: 2, name: 'bad', sql: 'CREATE TABLE t2 (a); SELECT nope FROM missing;' }])).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't2'").get()).toBeUndefined();
+    db.close();
+  });
+
+  it('numbers revisions per family from 1 and never reuses a number', () => {
+    const dir = tempDir();
+    const store = createStore(openDatabase(dir));
+    const a1 = store.taskDefinitions.register('a', (r) => td('a', r));
+    const a2 = store.taskDefinitions.register('a', (r) => td('a', r));
+    const b1 = store.taskDefinitions.register('b', (r) => td('b', r));
+    expect([a1.revision, a2.revision, b1.revision]).toEqual([1, 2, 1]);
+    store.db.prepare("DELETE FROM task_definitions WHERE family = 'a' AND revision = 2").run();
+    expect(store.taskDefinitions.register('a', (r) => td('a', r)).revision).toBe(3);
+    store.db.close();
+    const reopened = createStore(openDatabase(dir));
+    expect(reopened.taskDefinitions.get('a', 1)?.registeredAt).toEqual(new Date(1000));
+    expect(reopened.taskDefinitions.latestActive('a')?.revision).toBe(3);
+    reopened.db.close();
+  });
+
+  it('stores nothing of a registration whose follow-up write fails', () => {
+    const store = createStore(openDatabase(tempDir()));
+    expect(() =>
+      store.taskDefinitions.register('a', (r) => td('a', r), () => {
+        throw new Error('tag write failed');
+      }),
+    ).toThrow('tag write failed');
+    expect(store.taskDefinitions.list({ status: 'ALL' })).toEqual([]);
+    expect(store.taskDefinitions.register('a', (r) => td('a', r)).revision).toBe(1);
+    store.db.close();
+  });
+
+  it('keeps tags per resource, overwriting by key', () => {
+    const store = createStore(openDatabase(tempDir()));
+    store.tags.put('arn:x', [{ key: 'b', value: '1' }, { key: 'a', value: '2' }]);
+    store.tags.put('arn:x', [{ key: 'b', value: '3' }]);
+    store.tags.remove('arn:x', ['a', 'missing']);
+    expect(store.tags.list('arn:x')).toEqual([{ key: 'b', value: '3' }]);
+    expect(store.tags.list('arn:y')).toEqual([]);
+    store.db.close();
+  });
+});
