@@ -1,5 +1,5 @@
 export { openDatabase, migrate, type Db } from './db.js';
-export { migrations, type Migration } from './migrations.js';
+export { migrations, type Migration } from './migrations/index.js';
 export { ClusterRepository } from './clusters.js';
 export { TaskDefinitionRepository, type StoredTaskDefinition, type TaskDefinitionStatus } from './task-definitions.js';
 export { TagRepository, type Tag } from './tags.js';
