@@ -7,6 +7,8 @@ export interface EcsDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly scope: AccountScope;
+  /** Told after a task's desired state is written, so the task runner acts at once. */
+  readonly onTaskChanged?: ((taskId: string) => void) | undefined;
 }
 
 export const DEFAULT_CLUSTER = 'default';

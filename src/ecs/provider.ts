@@ -1,10 +1,12 @@
 import { checkShape, withoutNulls, type Handler, type JsonService, type Shape } from '../api/index.js';
 import { Clusters } from './clusters.js';
 import type { EcsDeps } from './context.js';
-import { EcsErrors } from './errors.js';
+import { EcsErrors, ecsError } from './errors.js';
 import { clusterShapes } from './shapes.js';
 import { EcsTags } from './tags.js';
 import { TaskDefinitions } from './task-definitions/service.js';
+import { Tasks } from './tasks/api.js';
+import { taskShapes } from './tasks/shapes.js';
 import {
   deleteTaskDefinitionsShape,
   deregisterTaskDefinitionShape,
@@ -26,6 +28,13 @@ export interface EcsProvider {
   readonly service: JsonService;
   readonly clusters: Clusters;
   readonly taskDefinitions: TaskDefinitions;
+  readonly tasks: Tasks;
+}
+
+function unsupported(what: string): Handler {
+  return () => {
+    throw ecsError('UnsupportedFeatureException', what);
+  };
 }
 
 /** The ECS API (awsJson 1.1, `AmazonEC2ContainerServiceV20141113`). */
@@ -33,6 +42,8 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
   const clusters = new Clusters(deps);
   const taskDefinitions = new TaskDefinitions(deps);
   const tags = new EcsTags(deps, clusters, taskDefinitions);
+  const tasks = new Tasks(deps, clusters, taskDefinitions);
+  const t = taskShapes;
   const c = clusterShapes;
   const operations: Record<string, Handler> = {
     CreateCluster: op(c.CreateCluster, clusters.create.bind(clusters)),
@@ -47,6 +58,13 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
     ListTaskDefinitionFamilies: op(listTaskDefinitionFamiliesShape, taskDefinitions.listFamilies.bind(taskDefinitions)),
     DeregisterTaskDefinition: op(deregisterTaskDefinitionShape, taskDefinitions.deregister.bind(taskDefinitions)),
     DeleteTaskDefinitions: op(deleteTaskDefinitionsShape, taskDefinitions.delete.bind(taskDefinitions)),
+    RunTask: op(t.RunTask, tasks.run.bind(tasks)),
+    StopTask: op(t.StopTask, tasks.stop.bind(tasks)),
+    DescribeTasks: op(t.DescribeTasks, tasks.describe.bind(tasks)),
+    ListTasks: op(t.ListTasks, tasks.list.bind(tasks)),
+    StartTask: unsupported('StartTask places tasks on EC2 container instances, which skiff does not have: use RunTask.'),
+    UpdateTaskProtection: unsupported('Task scale-in protection is not supported by skiff yet.'),
+    GetTaskProtection: unsupported('Task scale-in protection is not supported by skiff yet.'),
     TagResource: op(c.TagResource, tags.tag.bind(tags)),
     UntagResource: op(c.UntagResource, tags.untag.bind(tags)),
     ListTagsForResource: op(c.ListTagsForResource, tags.list.bind(tags)),
@@ -61,5 +79,6 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
     },
     clusters,
     taskDefinitions,
+    tasks,
   };
 }

@@ -3,11 +3,13 @@ export { migrations, type Migration } from './migrations/index.js';
 export { ClusterRepository } from './clusters.js';
 export { TaskDefinitionRepository, type StoredTaskDefinition, type TaskDefinitionStatus } from './task-definitions.js';
 export { TagRepository, type Tag } from './tags.js';
+export { TaskRepository, taskIdOf, type StoredTask, type TaskFilter, type TaskRuntime } from './tasks.js';
 
 import type { Db } from './db.js';
 import { ClusterRepository } from './clusters.js';
 import { TaskDefinitionRepository } from './task-definitions.js';
 import { TagRepository } from './tags.js';
+import { TaskRepository } from './tasks.js';
 
 /** All repositories over one database. */
 export interface Store {
@@ -15,6 +17,7 @@ export interface Store {
   readonly clusters: ClusterRepository;
   readonly taskDefinitions: TaskDefinitionRepository;
   readonly tags: TagRepository;
+  readonly tasks: TaskRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -23,5 +26,6 @@ export function createStore(db: Db): Store {
     clusters: new ClusterRepository(db),
     taskDefinitions: new TaskDefinitionRepository(db),
     tags: new TagRepository(db),
+    tasks: new TaskRepository(db),
   };
 }

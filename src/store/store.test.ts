@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStore, migrate, openDatabase, type StoredTaskDefinition } from './index.js';
+import { createStore, migrate, migrations, openDatabase, type StoredTaskDefinition } from './index.js';
+
+const LATEST = Math.max(...migrations.map((m) => m.version));
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -29,23 +31,23 @@ describe('the SQLite store', () => {
   it('opens in WAL mode and records the schema version', () => {
     const db = openDatabase(tempDir());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     db.close();
   });
 
   it('applies only new migrations and refuses a newer schema', () => {
     const db = openDatabase(tempDir());
-    migrate(db, [{ version: 1, name: 'x', sql: 'this would fail if run again' }]);
-    migrate(db, [{ version: 2, name: 'y', sql: 'CREATE TABLE extra (a)' }]);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    migrate(db, [{ version: LATEST, name: 'x', sql: 'this would fail if run again' }]);
+    migrate(db, [{ version: LATEST + 1, name: 'y', sql: 'CREATE TABLE extra (a)' }]);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST + 1);
     expect(() => migrate(db, [{ version: 1, name: 'x', sql: '' }])).toThrow(/newer than this skiff/);
     db.close();
   });
 
   it('rolls a failed migration back whole', () => {
     const db = openDatabase(tempDir());
-    expect(() => migrate(db, [{ version: 2, name: 'bad', sql: 'CREATE TABLE t2 (a); SELECT nope FROM missing;' }])).toThrow();
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(() => migrate(db, [{ version: LATEST + 1, name: 'bad', sql: 'CREATE TABLE t2 (a); SELECT nope FROM missing;' }])).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't2'").get()).toBeUndefined();
     db.close();
   });

@@ -1,0 +1,3 @@
+export { TaskRunner, type TaskRunnerDeps } from './tasks/runner.js';
+export type { TaskLogSink } from './tasks/log-pump.js';
+export { planTask, type Step } from './tasks/plan.js';

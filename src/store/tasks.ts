@@ -1,0 +1,141 @@
+import type { Task } from '@aws-sdk/client-ecs';
+import type { Db } from './db.js';
+import type { PublishedPort } from '../runtime/contract.js';
+
+/** What Skiff keeps about a task beyond the ECS `Task` shape: where it runs. */
+export interface TaskRuntime {
+  /** The sandbox (network namespace holder) id, once provisioned. */
+  sandboxId?: string | undefined;
+  /** Published ports: container port → 127.0.0.1 host port. */
+  ports?: PublishedPort[] | undefined;
+  /** The container's address on the runtime network, if any. */
+  ipAddress?: string | undefined;
+  /** Container names in the order they were started (stops go in reverse). */
+  startOrder?: string[] | undefined;
+  /** When a dependency wait began, per container, for startTimeout. */
+  waitingSince?: Record<string, string> | undefined;
+}
+
+export interface StoredTask extends Task {
+  taskArn: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  lastStatus: string;
+  desiredStatus: string;
+  createdAt: Date;
+  version: number;
+  /** Skiff's own bookkeeping; not part of the API response. */
+  runtime: TaskRuntime;
+}
+
+export interface TaskFilter {
+  cluster: string;
+  desiredStatus: string;
+  family?: string | undefined;
+  startedBy?: string | undefined;
+  group?: string | undefined;
+}
+
+const DATE_FIELDS = [
+  'createdAt', 'pullStartedAt', 'pullStoppedAt', 'startedAt', 'connectivityAt', 'stoppingAt',
+  'executionStoppedAt', 'stoppedAt',
+] as const;
+
+/** ECS tasks by id; every write replaces the whole document in one statement. */
+export class TaskRepository {
+  private readonly getStmt;
+  private readonly upsertStmt;
+  private readonly unfinishedStmt;
+  private readonly listStmt;
+  private readonly tokenGetStmt;
+  private readonly tokenPutStmt;
+
+  constructor(private readonly db: Db) {
+    this.getStmt = db.prepare<[string], { doc: string }>('SELECT doc FROM tasks WHERE task_id = ?');
+    this.upsertStmt = db.prepare(
+      `INSERT INTO tasks (task_id, arn, cluster, family, started_by, task_group, desired_status, last_status, created_at, doc)
+       VALUES (@taskId, @arn, @cluster, @family, @startedBy, @group, @desired, @last, @createdAt, @doc)
+       ON CONFLICT (task_id) DO UPDATE SET desired_status = excluded.desired_status,
+         last_status = excluded.last_status, doc = excluded.doc`,
+    );
+    this.unfinishedStmt = db.prepare<[], { doc: string }>("SELECT doc FROM tasks WHERE last_status <> 'STOPPED'");
+    this.listStmt = db.prepare<[Record<string, string | null>], { arn: string }>(
+      `SELECT arn FROM tasks WHERE cluster = @cluster AND desired_status = @desired
+         AND (@family IS NULL OR family = @family) AND (@startedBy IS NULL OR started_by = @startedBy)
+         AND (@group IS NULL OR task_group = @group)
+       ORDER BY arn`,
+    );
+    this.tokenGetStmt = db.prepare<[string], { request_hash: string; task_arns: string }>(
+      'SELECT request_hash, task_arns FROM run_task_tokens WHERE client_token = ?',
+    );
+    this.tokenPutStmt = db.prepare('INSERT INTO run_task_tokens (client_token, request_hash, task_arns, created_at) VALUES (?, ?, ?, ?)');
+  }
+
+  get(taskId: string): StoredTask | undefined {
+    const row = this.getStmt.get(taskId);
+    return row ? decode(row.doc) : undefined;
+  }
+
+  put(task: StoredTask): void {
+    this.upsertStmt.run({
+      taskId: taskIdOf(task.taskArn),
+      arn: task.taskArn,
+      cluster: task.clusterArn,
+      family: familyOf(task.taskDefinitionArn),
+      startedBy: task.startedBy ?? null,
+      group: task.group ?? null,
+      desired: task.desiredStatus,
+      last: task.lastStatus,
+      createdAt: task.createdAt.getTime(),
+      doc: JSON.stringify(task),
+    });
+  }
+
+  /** Every task not yet STOPPED: what reconcilers pick up after a restart. */
+  unfinished(): StoredTask[] {
+    return this.unfinishedStmt.all().map((r) => decode(r.doc));
+  }
+
+  listArns(filter: TaskFilter): string[] {
+    return this.listStmt
+      .all({
+        cluster: filter.cluster,
+        desired: filter.desiredStatus,
+        family: filter.family ?? null,
+        startedBy: filter.startedBy ?? null,
+        group: filter.group ?? null,
+      })
+      .map((r) => r.arn);
+  }
+
+  /** RunTask idempotency: the tasks a client token already started, with the request it came with. */
+  clientToken(token: string): { requestHash: string; taskArns: string[] } | undefined {
+    const row = this.tokenGetStmt.get(token);
+    return row ? { requestHash: row.request_hash, taskArns: JSON.parse(row.task_arns) as string[] } : undefined;
+  }
+
+  /** Stores new tasks (and the client token that made them) in one transaction. */
+  create(tasks: StoredTask[], token?: { clientToken: string; requestHash: string; now: Date }): void {
+    this.db.transaction(() => {
+      for (const t of tasks) this.put(t);
+      if (token) {
+        this.tokenPutStmt.run(token.clientToken, token.requestHash, JSON.stringify(tasks.map((t) => t.taskArn)), token.now.getTime());
+      }
+    })();
+  }
+}
+
+export function taskIdOf(taskArn: string): string {
+  return taskArn.slice(taskArn.lastIndexOf('/') + 1);
+}
+
+function familyOf(taskDefinitionArn: string): string {
+  const name = taskDefinitionArn.slice(taskDefinitionArn.lastIndexOf('/') + 1);
+  return name.slice(0, name.lastIndexOf(':'));
+}
+
+function decode(doc: string): StoredTask {
+  const t = JSON.parse(doc) as StoredTask & Record<string, unknown>;
+  for (const f of DATE_FIELDS) if (typeof t[f] === 'string') (t as Record<string, unknown>)[f] = new Date(t[f] as string);
+  return t;
+}
