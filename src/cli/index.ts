@@ -13,10 +13,14 @@ function upCommand(): Command {
     .option('-d, --data-dir <dir>', 'where state lives (env SKIFF_DATA_DIR)')
     .option('--region <region>', 'region in ARNs (env SKIFF_REGION)')
     .option('--log-level <level>', 'silent, error, warn or info (env SKIFF_LOG_LEVEL)')
-    .action(async (opts: { port?: number; host?: string; dataDir?: string; region?: string; logLevel?: string }) => {
+    .option('--driver <driver>', 'container runtime: docker, or fake (scripted, no Docker needed) (env SKIFF_DRIVER)')
+    .action(async (opts: { port?: number; host?: string; dataDir?: string; region?: string; logLevel?: string; driver?: string }) => {
       const config = compileConfig(opts);
       const skiff = createSkiff(config);
-      const address = await skiff.start();
+      const address = await skiff.start().catch(async (err: unknown) => {
+        await skiff.stop();
+        throw err;
+      });
       process.stdout.write(`skiff ${pkg.version} ready at http://${address.address}:${address.port} (data in ${config.dataDir})\n`);
       await new Promise<void>((resolve) => {
         const shutdown = (signal: NodeJS.Signals): void => {

@@ -11,7 +11,12 @@ export interface SkiffConfig {
   readonly logLevel: LogLevel;
   /** Largest request body the edge accepts, in bytes. */
   readonly maxBodyBytes: number;
+  /** Which container runtime runs tasks: real Docker, or the scripted fake. */
+  readonly driver: DriverName;
 }
+
+export type DriverName = 'docker' | 'fake';
+const DRIVERS: readonly DriverName[] = ['docker', 'fake'];
 
 export interface ConfigInput {
   host?: string | undefined;
@@ -20,6 +25,7 @@ export interface ConfigInput {
   region?: string | undefined;
   account?: string | undefined;
   logLevel?: string | undefined;
+  driver?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -40,7 +46,10 @@ export function compileConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
   if (!/^\d{12}$/.test(account)) throw new ConfigError(`account must be 12 digits, got ${account}`);
   const logLevel = (flags.logLevel ?? env['SKIFF_LOG_LEVEL'] ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}`);
+  const driver = (flags.driver ?? env['SKIFF_DRIVER'] ?? 'docker') as DriverName;
+  if (!DRIVERS.includes(driver)) throw new ConfigError(`driver must be one of ${DRIVERS.join(', ')}, got ${driver}`);
   return {
+    driver,
     host: flags.host ?? env['SKIFF_HOST'] ?? '127.0.0.1',
     port,
     dataDir: path.resolve(cwd, flags.dataDir ?? env['SKIFF_DATA_DIR'] ?? '.skiff'),

@@ -47,6 +47,7 @@ describe('planTask', () => {
   it('stops the task when an essential container exits, not when a non-essential one does', () => {
     const def = td([{ name: 'app' }, { name: 'side', essential: false }]);
     expect(planTask(task({ lastStatus: 'RUNNING' }, [running('app'), exited('side', 1)]), def, NOW)).toEqual({ kind: 'wait' });
+    expect(planTask(task({ lastStatus: 'PENDING' }, [exited('app', 0), running('side')]), def, NOW)).toEqual({ kind: 'status', lastStatus: 'ACTIVATING' });
     expect(planTask(task({ lastStatus: 'RUNNING' }, [exited('app', 0), running('side')]), def, NOW)).toMatchObject({
       kind: 'stopTask', stopCode: 'EssentialContainerExited', reason: 'Essential container in task exited',
     });

@@ -28,6 +28,10 @@ export function planTask(task: StoredTask, td: StoredTaskDefinition, now: Date):
   if (!task.pullStoppedAt) return { kind: 'pull' };
   const defs = new Map((td.containerDefinitions ?? []).map((cd) => [cd.name ?? '', cd]));
   const containers = task.containers ?? [];
+  // a task whose containers all started reaches RUNNING even if one has exited already
+  const allStarted = containers.every((c) => c.runtimeId !== undefined || c.lastStatus !== 'PENDING');
+  if (allStarted && task.lastStatus === 'PENDING') return { kind: 'status', lastStatus: 'ACTIVATING' };
+  if (allStarted && task.lastStatus === 'ACTIVATING') return { kind: 'status', lastStatus: 'RUNNING' };
   const exited = containers.find((c) => c.lastStatus === 'STOPPED' && defs.get(c.name ?? '')?.essential !== false);
   if (exited) {
     return { kind: 'stopTask', stopCode: 'EssentialContainerExited', reason: 'Essential container in task exited' };
@@ -46,9 +50,6 @@ export function planTask(task: StoredTask, td: StoredTaskDefinition, now: Date):
     }
   }
   if (startable.length > 0) return { kind: 'start', containers: startable };
-  const allStarted = containers.every((c) => c.runtimeId !== undefined || c.lastStatus !== 'PENDING');
-  if (allStarted && task.lastStatus === 'PENDING') return { kind: 'status', lastStatus: 'ACTIVATING' };
-  if (allStarted && task.lastStatus === 'ACTIVATING') return { kind: 'status', lastStatus: 'RUNNING' };
   return { kind: 'wait' };
 }
 
