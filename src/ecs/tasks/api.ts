@@ -160,6 +160,11 @@ function checkRunRequest(req: RunTaskRequest, td: StoredTaskDefinition): void {
 }
 
 function checkOverrides(req: RunTaskRequest, td: StoredTaskDefinition, launchType: string): void {
+  for (const cd of td.containerDefinitions ?? []) {
+    if (cd.environmentFiles?.length) {
+      throw ecsError('UnsupportedFeatureException', `Container ${cd.name ?? ''} uses environmentFiles, which skiff does not support yet: put the variables in environment instead.`);
+    }
+  }
   const names = new Set((td.containerDefinitions ?? []).map((c) => c.name));
   for (const o of req.overrides?.containerOverrides ?? []) {
     if (!o.name || !names.has(o.name)) {
