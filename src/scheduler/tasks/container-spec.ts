@@ -46,10 +46,10 @@ export function containerSpec(
 ): ContainerSpec {
   const name = cd.name ?? '';
   const o: ContainerOverride | undefined = task.overrides?.containerOverrides?.find((x) => x.name === name);
-  const environment: Record<string, string> = {};
+  // what ECS injects comes first: the task definition and overrides may replace it
+  const environment: Record<string, string> = { ...extraEnv };
   for (const e of cd.environment ?? []) if (e.name) environment[e.name] = e.value ?? '';
   for (const e of o?.environment ?? []) if (e.name) environment[e.name] = e.value ?? '';
-  Object.assign(environment, extraEnv);
   const taskCpu = task.cpu ? parseTaskCpu(task.cpu) : undefined;
   const taskMemory = task.memory ? parseTaskMemory(task.memory) : undefined;
   const containerCpu = o?.cpu ?? cd.cpu;
