@@ -1,0 +1,207 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArn, type Clock, type Logger } from '../core/index.js';
+import type { ContainerDriver } from '../runtime/contract.js';
+import type { StoredTask, StoredTaskDefinition, Store } from '../store/index.js';
+import { containerMetadata, taskMetadata, type RuntimeView } from './metadata.js';
+import type { MetadataVersion } from './shapes.js';
+import { ContainerTokens, type TokenSubject } from './tokens.js';
+
+export interface AgentServerDeps {
+  store: Pick<Store, 'tasks' | 'taskDefinitions'>;
+  /** inspect for container timestamps and health, stats for /stats. */
+  driver: Pick<ContainerDriver, 'inspect' | 'stats'>;
+  clock: Clock;
+  logger: Logger;
+  /** From loadAgentSecret(dataDir): the same secret across restarts keeps issued URLs valid. */
+  secret: Buffer;
+}
+
+export interface AgentAddress {
+  host: string;
+  port: number;
+  /** What to pass to containerEnv as baseUrl. */
+  url: string;
+}
+
+type Route = 'container' | 'task' | 'stats' | 'taskStats';
+const ROUTES: Record<string, Route> = { '': 'container', '/task': 'task', '/stats': 'stats', '/task/stats': 'taskStats' };
+/** How AWS's handlers name themselves in error messages. */
+const HANDLER: Record<Route, string> = {
+  container: 'container metadata',
+  task: 'task metadata',
+  stats: 'container stats',
+  taskStats: 'task stats',
+};
+const PATH = /^\/v([34])\/([^/]+)(\/task\/stats|\/task|\/stats)?$/;
+
+interface Resolved {
+  version: MetadataVersion;
+  route: Route;
+  subject: TokenSubject;
+  task: StoredTask;
+  td: StoredTaskDefinition;
+}
+
+/** An answer other than 200: AWS writes the reason as a JSON string. */
+class AgentError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The task metadata endpoint (ECS_CONTAINER_METADATA_URI_V4 and, for version 3,
+ * ECS_CONTAINER_METADATA_URI) that containers call from inside the task. Stateless: every
+ * request re-reads the task from the store and asks the runtime, and the URL's token says
+ * which task and container is asking (see tokens.ts).
+ */
+export class AgentServer {
+  private readonly tokens: ContainerTokens;
+  private server: http.Server | undefined;
+
+  constructor(private readonly deps: AgentServerDeps) {
+    this.tokens = new ContainerTokens(deps.secret);
+  }
+
+  /** Starts serving on host:port (0: an ephemeral port); resolves once bound. */
+  async listen(host: string, port: number): Promise<AgentAddress> {
+    if (this.server) throw new Error('the agent server is already listening');
+    const server = http.createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const bound = (server.address() as AddressInfo).port;
+    return { host, port: bound, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` };
+  }
+
+  /** Stops listening and drops open connections (containers keep theirs alive otherwise). */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** The variables Fargate sets in every container, pointing at this server. */
+  containerEnv(task: StoredTask, taskId: string, containerName: string, baseUrl: string): Record<string, string> {
+    const token = this.tokens.issue(taskId, containerName);
+    const region = parseArn(task.taskArn)?.region ?? 'us-east-1';
+    return {
+      ECS_CONTAINER_METADATA_URI_V4: `${baseUrl}/v4/${token}`,
+      ECS_CONTAINER_METADATA_URI: `${baseUrl}/v3/${token}`,
+      AWS_EXECUTION_ENV: 'AWS_ECS_FARGATE',
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+    };
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      if (req.method !== 'GET') {
+        res.setHeader('Allow', 'GET');
+        throw new AgentError(405, `method ${req.method ?? ''} is not allowed: the task metadata endpoint answers GET`);
+      }
+      const r = this.resolve((req.url ?? '/').split('?')[0] ?? '/');
+      write(res, 200, await this.answer(r));
+    } catch (err) {
+      if (err instanceof AgentError) return write(res, err.status, err.message);
+      this.deps.logger.error('task metadata endpoint: request failed', { url: req.url, err });
+      write(res, 500, 'failed to get task metadata');
+    }
+  }
+
+  private resolve(pathname: string): Resolved {
+    const m = PATH.exec(pathname);
+    const route = m ? ROUTES[m[3] ?? ''] : undefined;
+    if (!m || !route) throw new AgentError(404, `no task metadata at ${pathname}`);
+    const version = m[1] === '3' ? 3 : 4;
+    // an unknown or forged token and a task that is gone look alike: AWS answers 404 to both
+    const unknown = new AgentError(404, `V${version} ${HANDLER[route]} handler: unable to find the container of this endpoint`);
+    // the token as issued: its container name part is already percent-encoded
+    const subject = this.tokens.verify(m[2] ?? '');
+    const task = subject && this.deps.store.tasks.get(subject.taskId);
+    const td = task && this.taskDefinition(task);
+    if (!subject || !task || !td || !task.containers?.some((c) => c.name === subject.containerName)) throw unknown;
+    return { version, route, subject, task, td };
+  }
+
+  private taskDefinition(task: StoredTask): StoredTaskDefinition | undefined {
+    const resource = parseArn(task.taskDefinitionArn)?.resource ?? '';
+    const m = /^task-definition\/(.+):(\d+)$/.exec(resource);
+    return m?.[1] && m[2] ? this.deps.store.taskDefinitions.get(m[1], Number(m[2])) : undefined;
+  }
+
+  private async answer(r: Resolved): Promise<unknown> {
+    const now = this.deps.clock.now();
+    switch (r.route) {
+      case 'container': {
+        const runtime = await this.runtimeViews(r.task, [r.subject.containerName]);
+        const body = containerMetadata(r.task, r.td, r.subject.containerName, { version: r.version, now, runtime });
+        if (!body) throw new AgentError(404, `V${r.version} container metadata handler: no such container in the task`);
+        return body;
+      }
+      case 'task': {
+        const names = (r.task.containers ?? []).map((c) => c.name ?? '');
+        return taskMetadata(r.task, r.td, { version: r.version, now, runtime: await this.runtimeViews(r.task, names) });
+      }
+      case 'stats':
+        return this.containerStats(r);
+      case 'taskStats':
+        return this.taskStats(r);
+    }
+  }
+
+  /** What the runtime says about the named containers; a runtime that fails to answer only costs the timestamps. */
+  private async runtimeViews(task: StoredTask, names: string[]): Promise<Map<string, RuntimeView | undefined>> {
+    const views = new Map<string, RuntimeView | undefined>();
+    await Promise.all(
+      names.map(async (name) => {
+        const id = task.containers?.find((c) => c.name === name)?.runtimeId;
+        if (!id) return;
+        views.set(name, await this.deps.driver.inspect(id).catch((err: unknown) => this.warn('inspect', id, err)));
+      }),
+    );
+    return views;
+  }
+
+  private async containerStats(r: Resolved): Promise<unknown> {
+    const id = r.task.containers?.find((c) => c.name === r.subject.containerName)?.runtimeId;
+    if (!id) throw new AgentError(404, `V${r.version} container stats handler: the container has not been created yet`);
+    const stats = await this.deps.driver.stats(id).catch((err: unknown) => this.warn('stats', id, err));
+    // AWS answers 500 for a container it knows but cannot sample (not running, or too young)
+    if (!stats) throw new AgentError(500, `Unable to get container stats for: ${id}`);
+    return stats.raw;
+  }
+
+  /** Docker id → Docker's stats document; a container that cannot be sampled gets `{}` (v4) or null (v3), as AWS does. */
+  private async taskStats(r: Resolved): Promise<Record<string, unknown>> {
+    const ids = (r.task.containers ?? []).flatMap((c) => (c.runtimeId ? [c.runtimeId] : []));
+    const samples = await Promise.all(
+      ids.map((id) => this.deps.driver.stats(id).catch((err: unknown) => this.warn('stats', id, err))),
+    );
+    return Object.fromEntries(ids.map((id, i) => [id, samples[i]?.raw ?? (r.version === 4 ? {} : null)]));
+  }
+
+  private warn(what: string, id: string, err: unknown): undefined {
+    this.deps.logger.warn(`task metadata endpoint: ${what} failed`, { runtimeId: id, err });
+    return undefined;
+  }
+}
+
+function write(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
