@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { AgentServer, loadAgentSecret } from './agent/index.js';
 import { Edge } from './api/index.js';
 import { consoleLogger, randomIds, systemClock, type Clock, type IdGenerator, type Logger, type SkiffConfig } from './core/index.js';
 import { createEcsProvider } from './ecs/index.js';
@@ -41,13 +45,24 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
   const store = createStore(openDatabase(config.dataDir));
   const edge = new Edge({ scope, ids, logger, maxBodyBytes: config.maxBodyBytes });
   const driver = overrides.driver ?? createDriver(config, clock, logger);
-  const tasks = new TaskRunner({ store, driver, clock, logger });
+  const logs = createLogsProvider({ store, clock, scope });
+  const agent = new AgentServer({ store, driver, clock, logger, secret: loadAgentSecret(config.dataDir) });
+  let agentUrl = '';
+  const tasks = new TaskRunner({
+    instanceId: instanceIdOf(config.dataDir),
+    store,
+    driver,
+    clock,
+    logger,
+    logs: logs.sink,
+    containerEnv: (task, taskId, name) => agent.containerEnv(task, taskId, name, agentUrl),
+  });
 
   const ecs = createEcsProvider({ store, clock, ids, scope, onTaskChanged: (id) => tasks.wake(id) });
   ecs.clusters.ensureDefault();
   edge.addJsonService(ecs.service);
-  const logs = createLogsProvider({ store, clock, scope });
   edge.addJsonService(logs.service);
+  let sweeper: NodeJS.Timeout | undefined;
 
   let stopped: Promise<void> | undefined;
   return {
@@ -58,17 +73,52 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
     tasks,
     start: async () => {
       await driver.ping();
+      agentUrl = (await listenAgent(agent, await driver.hostAddress(), config.dataDir)).url;
       await tasks.start();
+      sweeper = setInterval(() => logs.sweep(clock.now()), 60_000).unref();
       return edge.listen(config.host, config.port);
     },
     stop: () => {
       stopped ??= (async () => {
+        if (sweeper) clearInterval(sweeper);
         await edge.close();
         await tasks.stop();
+        await agent.close();
         await driver.close();
         store.db.close();
       })();
       return stopped;
     },
   };
+}
+
+/**
+ * Containers keep the metadata URL they started with, so the agent listens on the same
+ * port after a restart: the first start picks a free one and records it in the data dir.
+ */
+async function listenAgent(agent: AgentServer, host: string, dataDir: string): Promise<{ url: string }> {
+  const file = path.join(dataDir, 'agent-port');
+  let port = 0;
+  try {
+    port = Number(readFileSync(file, 'utf8').trim()) || 0;
+  } catch {
+    // first start: any free port
+  }
+  const address = await agent.listen(host, port).catch(() => agent.listen(host, 0));
+  if (address.port !== port) writeFileSync(file, `${address.port}\n`);
+  return address;
+}
+
+/** The id of the skiff instance that owns this data directory, made on first start. */
+function instanceIdOf(dataDir: string): string {
+  const file = path.join(dataDir, 'instance-id');
+  try {
+    const id = readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f]{16}$/.test(id)) return id;
+  } catch {
+    // first start
+  }
+  const id = randomBytes(8).toString('hex');
+  writeFileSync(file, `${id}\n`, { flag: 'w' });
+  return id;
 }

@@ -10,6 +10,11 @@
 
 /** Every runtime object Skiff creates carries this label (value "true"); nothing else is ever touched. */
 export const MANAGED_LABEL = 'dev.skiff.managed';
+/**
+ * Label naming the skiff instance (one per data directory) that created the object:
+ * several skiff servers can share one Docker host and each only ever touches its own.
+ */
+export const INSTANCE_LABEL = 'dev.skiff.instance';
 /** Label naming the task (32-hex id) a runtime object belongs to. */
 export const TASK_LABEL = 'dev.skiff.task';
 /** Label naming the container (task definition container name), or "~sandbox" for the sandbox. */
@@ -130,6 +135,11 @@ export interface ContainerDriver {
   readonly name: string;
   /** Resolves when the runtime answers; rejects with a message saying how to start it. */
   ping(): Promise<void>;
+  /**
+   * The address at which containers reach the host (Docker's bridge gateway), where the
+   * task metadata endpoint listens.
+   */
+  hostAddress(): Promise<string>;
   /** Makes the image available: present locally, else pulled. Fails fast with ImagePullError. */
   ensureImage(image: string): Promise<void>;
   /** Creates and starts a sandbox publishing `ports` on 127.0.0.1 ephemeral host ports. */

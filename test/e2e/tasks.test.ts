@@ -39,6 +39,30 @@ describe('tasks on real Docker', () => {
       expect(done[f], f).toBeInstanceOf(Date);
     }
     expect(done.stoppedAt!.getTime()).toBeGreaterThanOrEqual(done.startedAt!.getTime());
+
+    // its output is in CloudWatch Logs under <prefix>/<container>/<task id>
+    const family = td.split('/')[1]?.split(':')[0] ?? '';
+    const taskId = task.taskArn?.split('/').pop() ?? '';
+    const logs = awsCli(skiff.endpoint, [
+      'logs', 'get-log-events', '--log-group-name', `/ecs/${family}`, '--log-stream-name', `ecs/job/${taskId}`, '--start-from-head',
+    ]);
+    expect(logs.status, logs.stderr).toBe(0);
+    const messages = (logs.json as { events: Array<{ message: string }> }).events.map((e) => e.message);
+    expect(messages).toEqual(expect.arrayContaining(['hello from the job', 'to stderr']));
+  });
+
+  it('gives containers the task metadata endpoint', async () => {
+    const td = await register(ecs, [{ name: 'meta', command: ['sh', '-c', 'wget -q -O- "$ECS_CONTAINER_METADATA_URI_V4/task"'] }]);
+    const task = await run(ecs, td);
+    const done = await waitFor(ecs, task.taskArn ?? '', stopped);
+    expect(done.containers?.[0]?.exitCode).toBe(0);
+    const family = td.split('/')[1]?.split(':')[0] ?? '';
+    const taskId = task.taskArn?.split('/').pop() ?? '';
+    const logs = awsCli(skiff.endpoint, ['logs', 'get-log-events', '--log-group-name', `/ecs/${family}`, '--log-stream-name', `ecs/meta/${taskId}`, '--start-from-head']);
+    const body = (logs.json as { events: Array<{ message: string }> }).events.map((e) => e.message).join('');
+    const meta = JSON.parse(body) as { TaskARN: string; Containers: Array<{ Name: string }> };
+    expect(meta.TaskARN).toBe(task.taskArn);
+    expect(meta.Containers.map((c) => c.Name)).toEqual(['meta']);
   });
 
   it('stops the sidecars when the essential container exits', async () => {

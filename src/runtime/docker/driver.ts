@@ -21,7 +21,9 @@ import { dockerSince, followLogs, frames, logLines } from './logs.js';
 import type { LogFetch } from './logs.js';
 import { containerCreateOptions, sandboxCreateOptions, sandboxFromInspect, stateFromInspect } from './mapping.js';
 import type { HostLimits } from './mapping.js';
+import { OomLedger } from './oom.js';
 import { ensurePauseImage } from './pause-image.js';
+import type { PauseImage } from './pause-image.js';
 import { statsFromDocker } from './stats.js';
 import type { DockerStats } from './stats.js';
 import { dockerMessage, dockerStatus, sleep, tolerate, withTimeout } from './util.js';
@@ -38,19 +40,25 @@ export interface DockerDriverOptions {
   /** Defaults to the engine at DOCKER_HOST, else /var/run/docker.sock. */
   docker?: Dockerode;
   logger?: Logger;
+  /** The sandbox image to build and use; tests give a private tag. */
+  pauseImage?: PauseImage;
 }
 
 export class DockerDriver implements ContainerDriver {
   readonly name = 'docker';
   private readonly docker: Dockerode;
   private readonly logger: Logger;
+  private readonly pauseImage: PauseImage | undefined;
   private readonly watchers = new Set<EventWatcher>();
+  private readonly oom: OomLedger;
   private pauseTag: Promise<string> | undefined;
   private hostLimits: Promise<HostLimits> | undefined;
 
   constructor(options: DockerDriverOptions = {}) {
     this.docker = options.docker ?? new Dockerode({ version: DOCKER_API_VERSION });
     this.logger = options.logger ?? silentLogger;
+    this.pauseImage = options.pauseImage;
+    this.oom = new OomLedger(this.docker);
   }
 
   async ping(): Promise<void> {
@@ -65,13 +73,27 @@ export class DockerDriver implements ContainerDriver {
     }
   }
 
+  async hostAddress(): Promise<string> {
+    const bridge = (await this.docker.getNetwork('bridge').inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
+    const gateway = bridge.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+    if (!gateway) throw new Error("Docker's bridge network has no gateway address: containers could not reach skiff");
+    return gateway;
+  }
+
   ensureImage(image: string): Promise<void> {
     return ensureImage(this.docker, image);
   }
 
   async createSandbox(spec: SandboxSpec): Promise<Sandbox> {
-    const image = await this.sandboxImage();
-    const container = await this.create(sandboxCreateOptions(spec, image));
+    let container: Dockerode.Container;
+    try {
+      container = await this.create(sandboxCreateOptions(spec, await this.sandboxImage()));
+    } catch (err) {
+      // the pause image was deleted behind our back (docker rmi): build it again, once
+      if (!(err instanceof ContainerStartError && dockerStatus(err.cause) === 404)) throw err;
+      this.pauseTag = undefined;
+      container = await this.create(sandboxCreateOptions(spec, await this.sandboxImage()));
+    }
     try {
       await container.start();
       return sandboxFromInspect(await container.inspect(), spec);
@@ -112,13 +134,15 @@ export class DockerDriver implements ContainerDriver {
   }
 
   async remove(id: string): Promise<void> {
+    this.oom.forget(id);
     // 404: already gone; 409: another removal of it is under way
     await tolerate([404, 409], undefined, () => this.docker.getContainer(id).remove({ force: true, v: true }));
   }
 
   async inspect(id: string): Promise<ContainerState | undefined> {
     const info = await tolerate([404], undefined, () => this.docker.getContainer(id).inspect());
-    return info && stateFromInspect(info);
+    if (!info) return undefined;
+    return { ...stateFromInspect(info), oomKilled: await this.oom.oomKilled(info) };
   }
 
   async list(labels: Record<string, string> = {}): Promise<ContainerState[]> {
@@ -169,7 +193,7 @@ export class DockerDriver implements ContainerDriver {
   /** The pause image, built at most once per driver (again only if building failed). */
   private sandboxImage(): Promise<string> {
     if (!this.pauseTag) {
-      this.pauseTag = ensurePauseImage(this.docker).then(
+      this.pauseTag = ensurePauseImage(this.docker, this.pauseImage).then(
         (tag) => {
           this.logger.info('sandbox image ready', { image: tag });
           return tag;
@@ -195,17 +219,7 @@ export class DockerDriver implements ContainerDriver {
   }
 
   private async *readLogs(id: string, follow: boolean, since: Date | undefined): AsyncGenerator<LogLine> {
-    const fetch: LogFetch = async (followNow, from) => {
-      const container = this.docker.getContainer(id);
-      const options = { stdout: true, stderr: true, timestamps: true, since: from ? dockerSince(from) : undefined };
-      try {
-        // dockerode buffers a non-follow answer whole, and streams a follow
-        return followNow ? ((await container.logs({ ...options, follow: true })) as AsyncIterable<Buffer>) : [await container.logs({ ...options, follow: false })];
-      } catch (err) {
-        if (dockerStatus(err) === 404) return undefined;
-        throw err;
-      }
-    };
+    const fetch: LogFetch = (followNow, from) => this.fetchLogs(id, followNow, from);
     if (!follow) {
       const body = await fetch(false, since);
       if (body) yield* logLines(frames(body), since);
@@ -217,6 +231,19 @@ export class DockerDriver implements ContainerDriver {
     yield* followLogs(fetch, since, async () => {
       await this.waitWhile(id, (s) => s.status === 'running', STOP_WAIT_MS);
     });
+  }
+
+  private async fetchLogs(id: string, follow: boolean, since: Date | undefined): ReturnType<LogFetch> {
+    const container = this.docker.getContainer(id);
+    const options = { stdout: true, stderr: true, timestamps: true, since: since ? dockerSince(since) : undefined };
+    try {
+      // dockerode streams a follow, and buffers any other answer whole
+      if (follow) return (await container.logs({ ...options, follow: true })) as AsyncIterable<Buffer>;
+      return [await container.logs({ ...options, follow: false })];
+    } catch (err) {
+      if (dockerStatus(err) === 404) return undefined;
+      throw err;
+    }
   }
 
   /** Polls while the container is in a state; false when it is gone. */

@@ -1,5 +1,5 @@
 import type { ContainerDefinition, ContainerOverride } from '@aws-sdk/client-ecs';
-import { CONTAINER_LABEL, MANAGED_LABEL, TASK_LABEL, type ContainerSpec, type PortRequest } from '../../runtime/contract.js';
+import { CONTAINER_LABEL, INSTANCE_LABEL, MANAGED_LABEL, TASK_LABEL, type ContainerSpec, type PortRequest } from '../../runtime/contract.js';
 import type { StoredTask, StoredTaskDefinition } from '../../store/index.js';
 import { parseTaskCpu, parseTaskMemory } from '../../ecs/index.js';
 
@@ -8,9 +8,10 @@ export function runtimeName(taskId: string, container?: string): string {
   return container === undefined ? `skiff-${taskId}` : `skiff-${taskId}-${container}`;
 }
 
-export function labelsFor(task: StoredTask, taskId: string, container: string): Record<string, string> {
+export function labelsFor(instanceId: string, task: StoredTask, taskId: string, container: string): Record<string, string> {
   return {
     [MANAGED_LABEL]: 'true',
+    [INSTANCE_LABEL]: instanceId,
     [TASK_LABEL]: taskId,
     [CONTAINER_LABEL]: container,
     'dev.skiff.task-arn': task.taskArn,
@@ -39,6 +40,7 @@ export function sandboxPorts(td: StoredTaskDefinition): PortRequest[] {
  * cpu/memory replaced), plus the variables ECS sets in every container.
  */
 export function containerSpec(
+  instanceId: string,
   task: StoredTask,
   taskId: string,
   cd: ContainerDefinition,
@@ -79,7 +81,7 @@ export function containerSpec(
           startPeriodSeconds: hc.startPeriod ?? 0,
         }
       : undefined,
-    labels: labelsFor(task, taskId, name),
+    labels: labelsFor(instanceId, task, taskId, name),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Clock, Logger } from '../../core/index.js';
 import {
   CONTAINER_LABEL,
   ContainerStartError,
+  INSTANCE_LABEL,
   ImagePullError,
   SANDBOX_CONTAINER_NAME,
   TASK_LABEL,
@@ -16,6 +17,8 @@ import { applyObservation } from './observe.js';
 import type { Step } from './plan.js';
 
 export interface ExecutorDeps {
+  /** This skiff's instance id, put on every runtime object it creates. */
+  instanceId: string;
   driver: ContainerDriver;
   clock: Clock;
   logger: Logger;
@@ -78,6 +81,10 @@ export class TaskExecutor {
     this.pumps.set(runtimeId, done);
   }
 
+  private mine(labels: Record<string, string>): Record<string, string> {
+    return { ...labels, [INSTANCE_LABEL]: this.deps.instanceId };
+  }
+
   /** Resolves when every log pump has finished (used at shutdown, after the driver closes). */
   async drain(timeoutMs: number): Promise<void> {
     await Promise.race([Promise.all(this.pumps.values()), sleep(timeoutMs)]);
@@ -85,12 +92,12 @@ export class TaskExecutor {
 
   private async provision(task: StoredTask, td: StoredTaskDefinition, taskId: string): Promise<void> {
     // a sandbox from before a crash between create and save is not reusable (ports unknown)
-    for (const stale of await this.deps.driver.list({ [TASK_LABEL]: taskId, [CONTAINER_LABEL]: SANDBOX_CONTAINER_NAME })) {
+    for (const stale of await this.deps.driver.list(this.mine({ [TASK_LABEL]: taskId, [CONTAINER_LABEL]: SANDBOX_CONTAINER_NAME }))) {
       await this.deps.driver.remove(stale.id);
     }
     const sandbox = await this.deps.driver.createSandbox({
       name: runtimeName(taskId),
-      labels: labelsFor(task, taskId, SANDBOX_CONTAINER_NAME),
+      labels: labelsFor(this.deps.instanceId, task, taskId, SANDBOX_CONTAINER_NAME),
       ports: sandboxPorts(td),
     });
     task.runtime.sandboxId = sandbox.id;
@@ -137,12 +144,12 @@ export class TaskExecutor {
     const c = task.containers?.find((x) => x.name === name);
     const cd = td.containerDefinitions?.find((d) => d.name === name);
     if (!c || !cd || !task.runtime.sandboxId) return;
-    for (const stale of await this.deps.driver.list({ [TASK_LABEL]: taskId, [CONTAINER_LABEL]: name })) {
+    for (const stale of await this.deps.driver.list(this.mine({ [TASK_LABEL]: taskId, [CONTAINER_LABEL]: name }))) {
       await this.deps.driver.remove(stale.id);
     }
     const sandbox: Sandbox = { id: task.runtime.sandboxId, ports: task.runtime.ports ?? [], ipAddress: task.runtime.ipAddress };
     try {
-      const spec = containerSpec(task, taskId, cd, this.deps.containerEnv(task, taskId, name));
+      const spec = containerSpec(this.deps.instanceId, task, taskId, cd, this.deps.containerEnv(task, taskId, name));
       const id = await this.deps.driver.createContainer(sandbox, spec);
       c.runtimeId = id;
       task.runtime.startOrder = [...(task.runtime.startOrder ?? []), name];

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '../../core/index.js';
-import { SANDBOX_CONTAINER_NAME, CONTAINER_LABEL, TASK_LABEL, type ContainerDriver } from '../../runtime/contract.js';
+import { CONTAINER_LABEL, INSTANCE_LABEL, SANDBOX_CONTAINER_NAME, TASK_LABEL, type ContainerDriver } from '../../runtime/contract.js';
 import type { Store, StoredTask, StoredTaskDefinition } from '../../store/index.js';
 import { taskIdOf } from '../../store/index.js';
 import { TaskExecutor } from './executor.js';
@@ -8,6 +8,8 @@ import { applyObservation, markWaiting, taskHealth } from './observe.js';
 import { planTask } from './plan.js';
 
 export interface TaskRunnerDeps {
+  /** This skiff's instance id (one per data directory); see INSTANCE_LABEL. */
+  instanceId: string;
   store: Store;
   driver: ContainerDriver;
   clock: Clock;
@@ -41,6 +43,7 @@ export class TaskRunner {
 
   constructor(private readonly deps: TaskRunnerDeps) {
     this.executor = new TaskExecutor({
+      instanceId: deps.instanceId,
       driver: deps.driver,
       clock: deps.clock,
       logger: deps.logger,
@@ -154,10 +157,13 @@ export class TaskRunner {
     }
   }
 
-  /** Removes managed containers whose task is finished or unknown; never touches others. */
+  /**
+   * Removes this instance's containers whose task is finished or unknown; never touches
+   * containers of other skiff instances or ones skiff did not create.
+   */
   private async removeLeftovers(): Promise<void> {
     const known = new Set(this.byRuntimeId.keys());
-    for (const c of await this.deps.driver.list()) {
+    for (const c of await this.deps.driver.list({ [INSTANCE_LABEL]: this.deps.instanceId })) {
       if (known.has(c.id)) continue;
       const taskId = c.labels[TASK_LABEL];
       const task = taskId ? this.deps.store.tasks.get(taskId) : undefined;
