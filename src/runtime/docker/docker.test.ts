@@ -3,6 +3,7 @@
  * starts it). Uses only local images: skiff-test/busybox and the pause image the driver
  * builds itself. Every container made here carries a per-run label and is removed after.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import Dockerode from 'dockerode';
 import { CONTAINER_LABEL, ContainerStartError, ImagePullError, MANAGED_LABEL, TASK_LABEL } from '../contract.js';
@@ -55,6 +56,14 @@ async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, timeo
 const exited = (id: string): Promise<ContainerState | undefined> =>
   waitFor(() => driver.inspect(id), (s) => s?.status === 'exited');
 
+/** Whether process `pid` has a SIGTERM handler (undefined when /proc does not say: remote engine). */
+async function catchesSigterm(pid: number): Promise<boolean | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const caught = status && /^SigCgt:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+  if (!caught) return undefined;
+  return (BigInt(`0x${caught}`) & (1n << 14n)) !== 0n; // bit 14 is signal 15
+}
+
 async function collect(lines: AsyncIterable<LogLine>): Promise<LogLine[]> {
   const out: LogLine[] = [];
   for await (const line of lines) out.push(line);
@@ -77,20 +86,36 @@ describe.skipIf(!dockerAvailable)(title, { timeout: 30_000 }, () => {
     );
   });
 
-  it('builds the pause image offline and runs the sandbox on it', async () => {
-    const { tag } = pauseImage();
-    // start from no pause image, unless a concurrent test file is using it right now
-    await docker.getImage(tag).remove().catch(() => undefined);
+  it('builds the pause image offline, and again when it was deleted', async () => {
+    // a private tag: deleting the shared one would pull it from under concurrent users
+    const image = { ...pauseImage(), tag: `skiff/pause:test-${RUN}` };
+    const own = new DockerDriver({ docker, pauseImage: image });
+    try {
+      const first = await own.createSandbox({ name: name('own'), labels: labels('~sandbox'), ports: [] });
+      const built = await docker.getImage(image.tag).inspect();
+      expect(built.Config.Entrypoint).toEqual(['/pause']);
+      expect(built.Size).toBeLessThan(4096);
+      await own.remove(first.id);
+      await docker.getImage(image.tag).remove();
+      const second = await own.createSandbox({ name: name('own'), labels: labels('~sandbox'), ports: [] });
+      expect((await own.inspect(second.id))?.status).toBe('running');
+      await own.remove(second.id);
+    } finally {
+      await docker.getImage(image.tag).remove().catch(() => undefined);
+    }
+  });
+
+  it('runs sandboxes on the pause image, stopping at once on TERM', async () => {
     const box = await sandbox();
     const info = await docker.getContainer(box.id).inspect();
-    expect(info.Config.Image).toBe(tag);
+    expect(info.Config.Image).toBe(pauseImage().tag);
     expect(info.State.Running).toBe(true);
     expect(info.HostConfig.SecurityOpt).toEqual(['no-new-privileges']);
     expect(info.Config.Labels[MANAGED_LABEL]).toBe('true');
-    const image = await docker.getImage(tag).inspect();
-    expect(image.Size).toBeLessThan(4096);
     expect(box.ipAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    // the pause program exits on SIGTERM at once (PID 1 ignores unhandled signals)
+    // the pause program exits on SIGTERM at once. A signal that comes before it has
+    // installed its handler is dropped (it is PID 1), so wait for the handler to be there
+    await waitFor(() => catchesSigterm(info.State.Pid), (caught) => caught !== false, 5_000);
     const started = Date.now();
     await driver.stop(box.id, 10);
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -235,8 +260,8 @@ describe.skipIf(!dockerAvailable)(title, { timeout: 30_000 }, () => {
     const stats = await driver.stats(id);
     expect(stats?.memoryLimitBytes).toBe(32 * 1024 * 1024);
     expect(stats?.memoryBytes).toBeGreaterThan(0);
-    // half a core, enforced: allow for sampling noise
-    expect(stats?.cpuUnitsUsed).toBeGreaterThan(300);
+    // capped at half a core (512 units); less when other work competes for the CPUs
+    expect(stats?.cpuUnitsUsed).toBeGreaterThan(0);
     expect(stats?.cpuUnitsUsed).toBeLessThan(700);
     await driver.stop(id, 0);
     expect(await driver.stats(id)).toBeUndefined();
@@ -270,7 +295,7 @@ describe.skipIf(!dockerAvailable)(title, { timeout: 30_000 }, () => {
     expect((await driver.list()).map((s) => s.id)).not.toContain(stranger.id);
     const onlyApp = await driver.list({ [TEST_LABEL]: RUN, [CONTAINER_LABEL]: 'app', [TASK_LABEL]: RUN });
     expect(onlyApp.every((s) => s.labels[CONTAINER_LABEL] === 'app')).toBe(true);
-    for (const s of mine) await driver.remove(s.id);
+    await Promise.all(mine.map((s) => driver.remove(s.id)));
     expect(await driver.list({ [TEST_LABEL]: RUN })).toEqual([]);
     expect((await stranger.inspect()).State.Running).toBe(true);
   });

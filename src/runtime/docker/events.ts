@@ -21,6 +21,8 @@ interface DockerEvent {
   Action?: string;
   Actor?: { ID?: string };
   id?: string;
+  /** Unix seconds. */
+  time?: number;
 }
 
 /** The container id of an event that changes a container's state, else undefined. */
@@ -37,6 +39,8 @@ export function changedContainer(event: unknown): string | undefined {
 export class EventWatcher {
   private stopped = false;
   private readonly abort = new AbortController();
+  private stream: NodeJS.ReadableStream | undefined;
+  private lastEventSeconds: number | undefined;
   readonly done: Promise<void>;
 
   constructor(
@@ -50,31 +54,45 @@ export class EventWatcher {
   stop(): void {
     this.stopped = true;
     this.abort.abort();
+    // the abort signal ends a request dockerode made; ending the stream too does not
+    // depend on how the stream came to be
+    (this.stream as { destroy?: () => void } | undefined)?.destroy?.();
   }
 
   private async run(): Promise<void> {
     let backoff = MIN_BACKOFF_MS;
+    let healthy = true; // warn once per outage, not on every retry
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
         const stream = await this.docker.getEvents({
           filters: { type: ['container'], label: [`${MANAGED_LABEL}=true`] },
+          // replays what Docker still remembers of the gap (nothing, if the engine restarted)
+          since: this.lastEventSeconds,
           abortSignal: this.abort.signal,
         });
+        this.stream = stream;
+        if (this.stopped) break;
         // any connection but the first follows a gap in what we saw
         if (attempt > 0) await this.reportAll();
-        backoff = MIN_BACKOFF_MS;
-        for await (const event of jsonLines(stream)) {
-          const id = changedContainer(event);
-          if (id !== undefined && !this.stopped) this.emit(id);
-        }
+        [backoff, healthy] = [MIN_BACKOFF_MS, true];
+        await this.consume(stream);
         if (!this.stopped) this.logger.warn('Docker event stream ended; reconnecting');
       } catch (err) {
         if (this.stopped) break;
-        this.logger.warn('Docker event stream failed; reconnecting', { err, retryInMs: backoff });
+        if (healthy) this.logger.warn('Docker event stream failed; reconnecting until it answers', { err });
+        healthy = false;
       }
-      if (this.stopped) break;
       await sleep(backoff, this.abort.signal);
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  private async consume(stream: NodeJS.ReadableStream): Promise<void> {
+    for await (const event of jsonLines(stream)) {
+      const time = (event as DockerEvent).time;
+      if (typeof time === 'number') this.lastEventSeconds = time;
+      const id = changedContainer(event);
+      if (id !== undefined && !this.stopped) this.emit(id);
     }
   }
 

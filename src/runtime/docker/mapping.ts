@@ -147,6 +147,10 @@ function healthcheck(check: HealthCheckSpec): Dockerode.HealthConfig {
 export function stateFromInspect(info: Dockerode.ContainerInspectInfo): ContainerState {
   const s = info.State;
   const status = runtimeStatus(s);
+  // Docker stamps StartedAt when runc returns and FinishedAt with the exit time reported by
+  // containerd, so a process that exits at once can seem to finish before it started
+  const startedAt = parseDockerTime(s.StartedAt);
+  const finishedAt = parseDockerTime(s.FinishedAt);
   return {
     id: info.Id,
     name: info.Name.replace(/^\//, ''),
@@ -155,8 +159,8 @@ export function stateFromInspect(info: Dockerode.ContainerInspectInfo): Containe
     exitCode: status === 'exited' ? s.ExitCode : undefined,
     oomKilled: s.OOMKilled,
     error: s.Error || undefined,
-    startedAt: parseDockerTime(s.StartedAt),
-    finishedAt: parseDockerTime(s.FinishedAt),
+    startedAt,
+    finishedAt: finishedAt && startedAt && finishedAt < startedAt ? startedAt : finishedAt,
     health: runtimeHealth(s.Health?.Status),
   };
 }

@@ -12,6 +12,7 @@ import { changedContainer, EventWatcher } from './events.js';
 import { pullErrorMessage, qualifiedReference } from './images.js';
 import { dockerSince, followLogs, frames, logLines } from './logs.js';
 import { containerCreateOptions, stateFromInspect } from './mapping.js';
+import { OomLedger } from './oom.js';
 import { arm64Encoders, pauseElf } from './pause-elf.js';
 import { pauseImage } from './pause-image.js';
 import { cpuUnitsUsed, memoryBytes } from './stats.js';
@@ -233,8 +234,10 @@ describe('events', () => {
 
   it('reconnects when the stream ends, reporting every managed container after the gap', async () => {
     const streams: PassThrough[] = [];
+    const asked: { since?: number }[] = [];
     const fake = {
-      getEvents: async () => {
+      getEvents: async (options: { since?: number }) => {
+        asked.push(options);
         const s = new PassThrough();
         streams.push(s);
         return s;
@@ -242,18 +245,48 @@ describe('events', () => {
       listContainers: async () => [{ Id: 'x' }, { Id: 'y' }],
     } as unknown as Dockerode;
     const seen: string[] = [];
-    const watcher = new EventWatcher(fake, (id) => seen.push(id), { ...silentLogger, warn: (m, f) => console.log(m, f) });
+    const watcher = new EventWatcher(fake, (id) => seen.push(id), silentLogger);
     const until = async (check: () => boolean): Promise<void> => {
       while (!check()) await new Promise((r) => setTimeout(r, 10));
     };
     await until(() => streams.length === 1);
-    streams[0]?.write(JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: 'a' } }) + '\n');
+    streams[0]?.write(JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: 'a' }, time: 1714564800 }) + '\n');
     await until(() => seen.length === 1);
     streams[0]?.end(); // the engine went away
     await until(() => streams.length === 2);
     await until(() => seen.length === 3);
     expect(seen).toEqual(['a', 'x', 'y']);
+    // the second connection asks Docker to replay what it still has of the gap
+    expect(asked.map((o) => o.since)).toEqual([undefined, 1714564800]);
     watcher.stop();
     await watcher.done;
+  });
+});
+
+describe('OOM ledger', () => {
+  const info = (id: string, over: Partial<Dockerode.ContainerInspectInfo['State']> = {}): Dockerode.ContainerInspectInfo =>
+    ({
+      Id: id,
+      HostConfig: { Memory: 16 * 1024 * 1024 },
+      State: { Running: false, OOMKilled: false, ExitCode: 137, StartedAt: '2024-05-01T12:00:00Z', FinishedAt: '2024-05-01T12:00:01Z', ...over },
+    }) as unknown as Dockerode.ContainerInspectInfo;
+
+  it('recovers an OOM kill Docker lost the flag of from its event log, asking once', async () => {
+    let asked = 0;
+    const fake = {
+      getEvents: async () => {
+        asked++;
+        const s = new PassThrough();
+        s.end(JSON.stringify({ Type: 'container', Action: 'oom', Actor: { ID: 'victim' } }) + '\n');
+        return s;
+      },
+    } as unknown as Dockerode;
+    const ledger = new OomLedger(fake);
+    expect(await ledger.oomKilled(info('victim'))).toBe(true);
+    expect(await ledger.oomKilled(info('victim'))).toBe(true);
+    expect(asked).toBe(1);
+    expect(await ledger.oomKilled(info('other', { ExitCode: 1 }))).toBe(false);
+    expect(await ledger.oomKilled(info('other', { OOMKilled: true, ExitCode: 1 }))).toBe(true);
+    expect(asked).toBe(1);
   });
 });
