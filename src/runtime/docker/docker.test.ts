@@ -80,6 +80,7 @@ afterAll(async () => {
 describe.skipIf(!dockerAvailable)(title, { timeout: 30_000 }, () => {
   it('answers ping, and says how to start Docker when the engine is absent', async () => {
     await driver.ping();
+    expect(await driver.hostAddress()).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const nowhere = new DockerDriver({ docker: new Dockerode({ socketPath: '/nonexistent/docker.sock' }) });
     await expect(nowhere.ping()).rejects.toThrow(
       'Docker Engine does not answer at /nonexistent/docker.sock: start it (make setup starts dockerd) or use `skiff up --driver fake`',

@@ -10,8 +10,8 @@ import { MANAGED_LABEL } from '../contract.js';
 import type { Logger } from '../../core/logger.js';
 import { jsonLines, sleep } from './util.js';
 
-/** Container actions that change what `inspect` answers. */
-const STATE_ACTIONS = new Set(['start', 'die', 'oom', 'destroy', 'kill', 'stop', 'restart', 'create']);
+/** Container actions that change what `inspect` answers (health changes are matched apart). */
+const STATE_ACTIONS = new Set(['start', 'die', 'oom', 'destroy']);
 
 const MIN_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 5_000;

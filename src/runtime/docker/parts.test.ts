@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { MANAGED_LABEL } from '../contract.js';
+import { ImagePullError, MANAGED_LABEL } from '../contract.js';
 import type { LogLine } from '../contract.js';
 import { changedContainer, EventWatcher } from './events.js';
-import { pullErrorMessage, qualifiedReference } from './images.js';
+import { ensureImage, pullErrorMessage, qualifiedReference } from './images.js';
 import { dockerSince, followLogs, frames, logLines } from './logs.js';
 import { containerCreateOptions, stateFromInspect } from './mapping.js';
 import { OomLedger } from './oom.js';
@@ -221,6 +221,36 @@ describe('images', () => {
     expect(pullErrorMessage('app', 'no such host')).toBe(
       'pull image manifest has been retried 1 time(s): failed to resolve ref docker.io/library/app:latest: no such host',
     );
+  });
+});
+
+describe('ensureImage', () => {
+  const missing = (pull: (signal: AbortSignal) => PassThrough): Dockerode =>
+    ({
+      getImage: () => ({ inspect: () => Promise.reject(Object.assign(new Error('no such image'), { statusCode: 404 })) }),
+      pull: async (_image: string, opts: { abortSignal: AbortSignal }) => pull(opts.abortSignal),
+    }) as unknown as Dockerode;
+
+  it('gives up on a registry that says nothing', async () => {
+    const silent = missing((signal) => {
+      const s = new PassThrough();
+      signal.addEventListener('abort', () => s.destroy(new Error('aborted')));
+      return s;
+    });
+    const err = await ensureImage(silent, 'app:1', 100).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImagePullError);
+    expect((err as Error).message).toBe(
+      'pull image manifest has been retried 1 time(s): failed to resolve ref docker.io/library/app:1: no answer from the registry for 0.1 s',
+    );
+  });
+
+  it('reports an error Docker sends in the progress stream', async () => {
+    const failing = missing(() => {
+      const s = new PassThrough();
+      s.end('{"status":"Pulling"}\n{"error":"manifest unknown","errorDetail":{"message":"manifest unknown"}}\n');
+      return s;
+    });
+    await expect(ensureImage(failing, 'app:1')).rejects.toThrow(/app:1: manifest unknown$/);
   });
 });
 
