@@ -2,12 +2,17 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { compileConfig, ConfigError } from '../core/index.js';
 import { createSkiff } from '../main.js';
+import { buildCommand } from './commands/build.js';
+import { logsCommand } from './commands/logs.js';
+import { psCommand } from './commands/ps.js';
+import { rewriteCmdArgs, runCommand } from './commands/run.js';
+import { stopCommand } from './commands/stop.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 function upCommand(): Command {
   return new Command('up')
-    .description('start the control plane in the foreground (all AWS APIs on one endpoint)')
+    .description('start the control plane (all AWS APIs, one endpoint)')
     .option('-p, --port <port>', 'port to listen on (env SKIFF_PORT)', parsePort)
     .option('--host <host>', 'address to listen on (env SKIFF_HOST)')
     .option('-d, --data-dir <dir>', 'where state lives (env SKIFF_DATA_DIR)')
@@ -21,8 +26,8 @@ function upCommand(): Command {
         await skiff.stop();
         throw err;
       });
-      process.stdout.write(`skiff ${pkg.version} ready at http://${address.address}:${address.port} (data in ${config.dataDir})\n`);
-      await new Promise<void>((resolve) => {
+      // handlers go in before the ready line: whoever reads it may signal at once
+      const stopped = new Promise<void>((resolve) => {
         const shutdown = (signal: NodeJS.Signals): void => {
           process.stdout.write(`skiff: ${signal} received, stopping\n`);
           skiff.stop().then(resolve, resolve);
@@ -30,6 +35,8 @@ function upCommand(): Command {
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
       });
+      process.stdout.write(`skiff ${pkg.version} ready at http://${address.address}:${address.port} (data in ${config.dataDir})\n`);
+      await stopped;
     });
 }
 
@@ -43,12 +50,19 @@ export function buildProgram(): Command {
   return new Command('skiff')
     .description('Serverless containers you run yourself: AWS Fargate + ECS APIs on your own machine.')
     .version(pkg.version, '-v, --version')
-    .addCommand(upCommand());
+    .addCommand(upCommand())
+    .addCommand(runCommand())
+    .addCommand(psCommand())
+    .addCommand(stopCommand())
+    .addCommand(logsCommand())
+    .addCommand(buildCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    const program = buildProgram();
+    const run = program.commands.find((c) => c.name() === 'run');
+    await program.parseAsync(run ? rewriteCmdArgs(argv, run) : argv);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`skiff: ${err.message}\n`);

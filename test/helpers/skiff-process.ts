@@ -14,6 +14,8 @@ export interface SkiffProcess {
   output(): string;
   /** SIGTERM and wait for exit; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Waits for the process to exit by itself; resolves with the exit code. */
+  exited(): Promise<number | null>;
   /** SIGKILL and wait for exit. */
   kill(): Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function startSkiff(dataDir: string, extraArgs: string[] = []): Pro
     dataDir,
     child,
     output: () => out,
+    exited: () => exited,
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
