@@ -6,11 +6,12 @@ import { AgentServer, loadAgentSecret } from './agent/index.js';
 import { Edge } from './api/index.js';
 import { consoleLogger, randomIds, systemClock, type Clock, type IdGenerator, type Logger, type SkiffConfig } from './core/index.js';
 import { createEcsProvider } from './ecs/index.js';
+import { createElbv2 } from './elbv2/index.js';
 import { createLogsProvider } from './logs/index.js';
 import type { ContainerDriver } from './runtime/contract.js';
 import { DockerDriver } from './runtime/docker/index.js';
 import { FakeDriver } from './runtime/fake/index.js';
-import { TaskRunner } from './scheduler/index.js';
+import { ServiceScheduler, TaskRunner } from './scheduler/index.js';
 import { createStore, openDatabase, type Store } from './store/index.js';
 
 export interface SkiffOverrides {
@@ -58,10 +59,29 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
     containerEnv: (task, taskId, name) => agent.containerEnv(task, taskId, name, agentUrl),
   });
 
-  const ecs = createEcsProvider({ store, clock, ids, scope, onTaskChanged: (id) => tasks.wake(id) });
+  // the service scheduler drives tasks through the ECS task API (bound once ecs exists)
+  const services = new ServiceScheduler({
+    store,
+    clock,
+    logger,
+    tasks: {
+      launch: (service, deploymentId, td, count) => ecs.tasks.launchForService(service, deploymentId, td, count),
+      stop: (taskArn, reason) => ecs.tasks.stopForService(taskArn, reason),
+    },
+  });
+  const ecs = createEcsProvider({
+    store,
+    clock,
+    ids,
+    scope,
+    onTaskChanged: (id) => tasks.wake(id),
+    onServiceChanged: () => services.wake(),
+  });
   ecs.clusters.ensureDefault();
   edge.addJsonService(ecs.service);
   edge.addJsonService(logs.service);
+  const elbv2 = createElbv2({ store, clock, ids, scope, logger, maxBodyBytes: config.maxBodyBytes });
+  edge.addRawService(elbv2.signingName, elbv2.handler);
   let sweeper: NodeJS.Timeout | undefined;
 
   let stopped: Promise<void> | undefined;
@@ -75,15 +95,26 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
       await driver.ping();
       agentUrl = (await listenAgent(agent, await driver.hostAddress(), config.dataDir)).url;
       await tasks.start();
+      services.start();
       sweeper = setInterval(() => logs.sweep(clock.now()), 60_000).unref();
+      await elbv2.start();
       return edge.listen(config.host, config.port);
     },
     stop: () => {
       stopped ??= (async () => {
         if (sweeper) clearInterval(sweeper);
+        const phase = (name: string): void => logger.info(`stopping: ${name}`);
+        phase('api');
         await edge.close();
+        phase('load balancers');
+        await elbv2.stop();
+        phase('service scheduler');
+        await services.stop();
+        phase('task runner');
         await tasks.stop();
+        phase('metadata agent');
         await agent.close();
+        phase('container driver');
         await driver.close();
         store.db.close();
       })();

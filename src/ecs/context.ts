@@ -9,6 +9,8 @@ export interface EcsDeps {
   readonly scope: AccountScope;
   /** Told after a task's desired state is written, so the task runner acts at once. */
   readonly onTaskChanged?: ((taskId: string) => void) | undefined;
+  /** Told after a service's desired state is written, so the service scheduler acts at once. */
+  readonly onServiceChanged?: ((serviceArn: string) => void) | undefined;
 }
 
 export const DEFAULT_CLUSTER = 'default';

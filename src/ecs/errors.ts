@@ -15,6 +15,8 @@ export const EcsErrors = {
   LimitExceededException: clientError('LimitExceededException'),
   UnsupportedFeatureException: clientError('UnsupportedFeatureException'),
   ResourceInUseException: clientError('ResourceInUseException'),
+  ServiceNotFoundException: clientError('ServiceNotFoundException'),
+  ServiceNotActiveException: clientError('ServiceNotActiveException'),
   ServerException: serverError('ServerException'),
 } as const satisfies Record<string, AwsErrorSpec>;
 

@@ -5,6 +5,8 @@ import { EcsErrors, ecsError } from './errors.js';
 import { clusterShapes } from './shapes.js';
 import { EcsTags } from './tags.js';
 import { TaskDefinitions } from './task-definitions/service.js';
+import { Services } from './services/api.js';
+import { serviceShapes } from './services/shapes.js';
 import { Tasks } from './tasks/api.js';
 import { taskShapes } from './tasks/shapes.js';
 import {
@@ -29,6 +31,7 @@ export interface EcsProvider {
   readonly clusters: Clusters;
   readonly taskDefinitions: TaskDefinitions;
   readonly tasks: Tasks;
+  readonly services: Services;
 }
 
 function unsupported(what: string): Handler {
@@ -44,6 +47,8 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
   const tags = new EcsTags(deps, clusters, taskDefinitions);
   const tasks = new Tasks(deps, clusters, taskDefinitions);
   const t = taskShapes;
+  const services = new Services(deps, clusters, taskDefinitions);
+  const sv = serviceShapes;
   const c = clusterShapes;
   const operations: Record<string, Handler> = {
     CreateCluster: op(c.CreateCluster, clusters.create.bind(clusters)),
@@ -65,6 +70,12 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
     StartTask: unsupported('StartTask places tasks on EC2 container instances, which skiff does not have: use RunTask.'),
     UpdateTaskProtection: unsupported('Task scale-in protection is not supported by skiff yet.'),
     GetTaskProtection: unsupported('Task scale-in protection is not supported by skiff yet.'),
+    CreateService: op(sv.CreateService, services.create.bind(services)),
+    UpdateService: op(sv.UpdateService, services.update.bind(services)),
+    DeleteService: op(sv.DeleteService, services.delete.bind(services)),
+    DescribeServices: op(sv.DescribeServices, services.describe.bind(services)),
+    ListServices: op(sv.ListServices, services.list.bind(services)),
+    ListServicesByNamespace: unsupported('Service Connect namespaces are not supported by skiff yet.'),
     TagResource: op(c.TagResource, tags.tag.bind(tags)),
     UntagResource: op(c.UntagResource, tags.untag.bind(tags)),
     ListTagsForResource: op(c.ListTagsForResource, tags.list.bind(tags)),
@@ -80,5 +91,6 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
     clusters,
     taskDefinitions,
     tasks,
+    services,
   };
 }

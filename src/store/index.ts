@@ -3,6 +3,7 @@ export { migrations, type Migration } from './migrations/index.js';
 export { ClusterRepository } from './clusters.js';
 export { TaskDefinitionRepository, type StoredTaskDefinition, type TaskDefinitionStatus } from './task-definitions.js';
 export { TagRepository, type Tag } from './tags.js';
+export { ServiceRepository, type StoredService, type ServiceRuntime } from './services.js';
 export { TaskRepository, taskIdOf, type StoredTask, type TaskFilter, type TaskRuntime } from './tasks.js';
 
 import type { Db } from './db.js';
@@ -10,6 +11,7 @@ import { ClusterRepository } from './clusters.js';
 import { TaskDefinitionRepository } from './task-definitions.js';
 import { TagRepository } from './tags.js';
 import { TaskRepository } from './tasks.js';
+import { ServiceRepository } from './services.js';
 
 /** All repositories over one database. */
 export interface Store {
@@ -18,6 +20,7 @@ export interface Store {
   readonly taskDefinitions: TaskDefinitionRepository;
   readonly tags: TagRepository;
   readonly tasks: TaskRepository;
+  readonly services: ServiceRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -27,5 +30,6 @@ export function createStore(db: Db): Store {
     taskDefinitions: new TaskDefinitionRepository(db),
     tags: new TagRepository(db),
     tasks: new TaskRepository(db),
+    services: new ServiceRepository(db),
   };
 }

@@ -47,6 +47,7 @@ export class TaskRepository {
   private readonly upsertStmt;
   private readonly unfinishedStmt;
   private readonly listStmt;
+  private readonly groupStmt;
   private readonly tokenGetStmt;
   private readonly tokenPutStmt;
 
@@ -64,6 +65,9 @@ export class TaskRepository {
          AND (@family IS NULL OR family = @family) AND (@startedBy IS NULL OR started_by = @startedBy)
          AND (@group IS NULL OR task_group = @group)
        ORDER BY arn`,
+    );
+    this.groupStmt = db.prepare<[string, string, number], { doc: string }>(
+      `SELECT doc FROM tasks WHERE cluster = ? AND task_group = ? AND (last_status <> 'STOPPED' OR created_at >= ?)`,
     );
     this.tokenGetStmt = db.prepare<[string], { request_hash: string; task_arns: string }>(
       'SELECT request_hash, task_arns FROM run_task_tokens WHERE client_token = ?',
@@ -106,6 +110,11 @@ export class TaskRepository {
         group: filter.group ?? null,
       })
       .map((r) => r.arn);
+  }
+
+  /** A group's tasks (`service:<name>`): every unfinished one, and those created since `since`. */
+  inGroup(clusterArn: string, group: string, since: Date): StoredTask[] {
+    return this.groupStmt.all(clusterArn, group, since.getTime()).map((r) => decode(r.doc));
   }
 
   /** RunTask idempotency: the tasks a client token already started, with the request it came with. */

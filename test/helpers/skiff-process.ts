@@ -28,7 +28,7 @@ export function tempDataDir(): { dir: string; cleanup: () => void } {
 
 /** Starts the built `skiff up` as a user would, on an ephemeral port, and waits for its ready line. */
 export async function startSkiff(dataDir: string, extraArgs: string[] = []): Promise<SkiffProcess> {
-  const child = spawn(process.execPath, [SKIFF_BIN, 'up', '--port', '0', '--data-dir', dataDir, '--log-level', 'error', ...extraArgs], {
+  const child = spawn(process.execPath, [SKIFF_BIN, 'up', '--port', '0', '--data-dir', dataDir, '--log-level', process.env['SKIFF_TEST_LOG_LEVEL'] ?? 'error', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -55,6 +55,41 @@ export class Tasks {
     return { tasks: created.map((t) => this.view(t)).filter(isTask), failures: [] };
   }
 
+  /** Starts a service's tasks as RunTask would, tagged with the service's group and deployment. */
+  launchForService(
+    service: { clusterArn: string; serviceName: string; launchType?: string | undefined; networkConfiguration?: RunTaskRequest['networkConfiguration'] },
+    deploymentId: string,
+    taskDefinition: string,
+    count: number,
+  ): string[] {
+    const arns: string[] = [];
+    for (let left = count; left > 0; left -= 10) {
+      const out = this.run({
+        cluster: service.clusterArn,
+        taskDefinition,
+        count: Math.min(10, left),
+        startedBy: deploymentId,
+        group: `service:${service.serviceName}`,
+        launchType: service.launchType as RunTaskRequest['launchType'],
+        networkConfiguration: service.networkConfiguration,
+      });
+      arns.push(...(out.tasks ?? []).map((t) => t.taskArn ?? ''));
+    }
+    return arns;
+  }
+
+  /** Stops a task on the service scheduler's behalf (stop code ServiceSchedulerInitiated). */
+  stopForService(taskArn: string, reason: string): void {
+    const task = this.deps.store.tasks.get(taskIdOf(taskArn));
+    if (!task || task.desiredStatus === 'STOPPED') return;
+    task.desiredStatus = 'STOPPED';
+    task.stopCode = 'ServiceSchedulerInitiated';
+    task.stoppedReason = reason;
+    task.version += 1;
+    this.deps.store.tasks.put(task);
+    this.deps.onTaskChanged?.(taskIdOf(taskArn));
+  }
+
   stop(req: StopTaskRequest): StopTaskResponse {
     const cluster = this.clusters.require(req.cluster);
     if (req.reason !== undefined && req.reason.length > 255) throw ecsError('InvalidParameterException', 'reason can be at most 255 characters.');

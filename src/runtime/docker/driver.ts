@@ -50,6 +50,9 @@ export class DockerDriver implements ContainerDriver {
   private readonly logger: Logger;
   private readonly pauseImage: PauseImage | undefined;
   private readonly watchers = new Set<EventWatcher>();
+  /** Open log follows: closed with the driver, or they would keep the process alive. */
+  private readonly follows = new Set<{ destroy(): void }>();
+  private closed = false;
   private readonly oom: OomLedger;
   private pauseTag: Promise<string> | undefined;
   private hostLimits: Promise<HostLimits> | undefined;
@@ -176,6 +179,9 @@ export class DockerDriver implements ContainerDriver {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    for (const f of this.follows) f.destroy();
+    this.follows.clear();
     const watchers = [...this.watchers];
     this.watchers.clear();
     for (const w of watchers) w.stop();
@@ -238,7 +244,13 @@ export class DockerDriver implements ContainerDriver {
     const options = { stdout: true, stderr: true, timestamps: true, since: since ? dockerSince(since) : undefined };
     try {
       // dockerode streams a follow, and buffers any other answer whole
-      if (follow) return (await container.logs({ ...options, follow: true })) as AsyncIterable<Buffer>;
+      if (follow) {
+        if (this.closed) return undefined;
+        const stream = (await container.logs({ ...options, follow: true })) as NodeJS.ReadableStream & { destroy(): void };
+        this.follows.add(stream);
+        stream.once('close', () => this.follows.delete(stream));
+        return stream as AsyncIterable<Buffer>;
+      }
       return [await container.logs({ ...options, follow: false })];
     } catch (err) {
       if (dockerStatus(err) === 404) return undefined;
@@ -250,6 +262,7 @@ export class DockerDriver implements ContainerDriver {
   private async waitWhile(id: string, inState: (s: ContainerState) => boolean, timeoutMs = Infinity): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (this.closed) return false;
       const state = await this.inspect(id);
       if (!state) return false;
       if (!inState(state) || Date.now() >= deadline) return true;

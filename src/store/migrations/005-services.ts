@@ -13,5 +13,6 @@ export const m005: Migration = {
       doc        TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS services_by_cluster ON services (cluster, status, arn);
+    CREATE INDEX IF NOT EXISTS tasks_by_group ON tasks (cluster, task_group, created_at);
   `,
 };

@@ -1,10 +1,12 @@
 import { m001 } from './001-ecs.js';
 import { m002 } from './002-tasks.js';
 import { m003 } from './003-logs.js';
+import { m004 } from './004-elbv2.js';
 import { m005 } from './005-services.js';
+import { m006 } from './006-autoscaling.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration, in version order. */
-export const migrations: readonly Migration[] = [m001, m002, m003, m005];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006];

@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process';
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServicesCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  UpdateServiceCommand,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCliAsync } from '../helpers/aws-cli.js';
+import { ecsClient } from '../helpers/sdk.js';
+import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
+import { NETWORK, describe1, register } from '../helpers/tasks.js';
+
+let skiff: SkiffProcess;
+let cleanup: () => void;
+let ecs: ReturnType<typeof ecsClient>;
+
+beforeAll(async () => {
+  const tmp = tempDataDir();
+  cleanup = tmp.cleanup;
+  skiff = await startSkiff(tmp.dir);
+  ecs = ecsClient(skiff.endpoint);
+});
+
+afterAll(async () => {
+  ecs.destroy();
+  await skiff.stop();
+  cleanup();
+});
+
+const server = { name: 'web', command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'] };
+
+async function service(name: string): Promise<Service> {
+  const out = await ecs.send(new DescribeServicesCommand({ services: [name] }));
+  const s = out.services?.[0];
+  if (!s) throw new Error(`no service ${name}`);
+  return s;
+}
+
+async function until(name: string, cond: (s: Service) => boolean, seconds = 90): Promise<Service> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const s = await service(name);
+    if (cond(s)) return s;
+    if (Date.now() > deadline) throw new Error(`service ${name} did not get there: ${JSON.stringify(s, null, 1)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+describe('ECS services on real Docker', () => {
+  it('keeps the desired count, reaches a steady state, and services-stable returns', async () => {
+    const td = await register(ecs, [server]);
+    const created = await ecs.send(
+      new CreateServiceCommand({ serviceName: 'keeper', taskDefinition: td, desiredCount: 2, launchType: 'FARGATE', networkConfiguration: NETWORK }),
+    );
+    expect(created.service).toMatchObject({ serviceName: 'keeper', status: 'ACTIVE', desiredCount: 2 });
+    expect(created.service?.deployments?.[0]).toMatchObject({ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' });
+    const wait = await awsCliAsync(skiff.endpoint, ['ecs', 'wait', 'services-stable', '--services', 'keeper']);
+    expect(wait.status, wait.stderr).toBe(0);
+    const stable = await service('keeper');
+    expect(stable).toMatchObject({ runningCount: 2, pendingCount: 0 });
+    expect(stable.deployments).toHaveLength(1);
+    expect(stable.deployments?.[0]?.rolloutState).toBe('COMPLETED');
+    expect(stable.events?.[0]?.message).toBe('(service keeper) has reached a steady state.');
+    expect(stable.events?.some((e) => /\(service keeper\) has started 2 tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\./.test(e.message ?? ''))).toBe(true);
+
+    const tasks = await ecs.send(new ListTasksCommand({ serviceName: 'keeper' }));
+    expect(tasks.taskArns).toHaveLength(2);
+    const t = await describe1(ecs, tasks.taskArns?.[0] ?? '');
+    expect(t.group).toBe('service:keeper');
+    expect(t.startedBy).toBe(stable.deployments?.[0]?.id);
+
+    // a task killed behind the scheduler's back is replaced
+    const id = t.taskArn?.split('/').pop() ?? '';
+    spawnSync('docker', ['kill', `skiff-${id}-web`]);
+    await until('keeper', (s) => (s.events ?? []).filter((e) => /has started 1 tasks/.test(e.message ?? '')).length >= 1 && s.runningCount === 2);
+    const listed = await ecs.send(new ListServicesCommand({}));
+    expect(listed.serviceArns).toContain(stable.serviceArn);
+  });
+
+  it('rolls out a new task definition, minimumHealthyPercent 100 keeping capacity', async () => {
+    const td1 = await register(ecs, [server]);
+    await ecs.send(new CreateServiceCommand({ serviceName: 'roller', taskDefinition: td1, desiredCount: 2, networkConfiguration: NETWORK }));
+    await until('roller', (s) => s.deployments?.length === 1 && s.runningCount === 2 && s.deployments[0]?.rolloutState === 'COMPLETED');
+    const td2 = await register(ecs, [{ ...server, environment: [{ name: 'V', value: '2' }] }]);
+    await ecs.send(new UpdateServiceCommand({ service: 'roller', taskDefinition: td2 }));
+    let minRunning = Infinity;
+    const done = await until('roller', (s) => {
+      minRunning = Math.min(minRunning, s.runningCount ?? 0);
+      return s.deployments?.length === 1 && s.deployments[0]?.taskDefinition === td2 && s.deployments[0]?.rolloutState === 'COMPLETED' && s.runningCount === 2;
+    });
+    expect(minRunning).toBeGreaterThanOrEqual(2);
+    expect(done.taskDefinition).toBe(td2);
+  });
+
+  it('trips the circuit breaker on crashing tasks and rolls back', async () => {
+    const good = await register(ecs, [server]);
+    await ecs.send(
+      new CreateServiceCommand({
+        serviceName: 'breaker',
+        taskDefinition: good,
+        desiredCount: 1,
+        networkConfiguration: NETWORK,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 },
+      }),
+    );
+    await until('breaker', (s) => s.deployments?.[0]?.rolloutState === 'COMPLETED');
+    const bad = await register(ecs, [{ name: 'web', command: ['sh', '-c', 'exit 1'] }]);
+    await ecs.send(new UpdateServiceCommand({ service: 'breaker', taskDefinition: bad }));
+    const rolledBack = await until(
+      'breaker',
+      (s) => s.taskDefinition === good && s.deployments?.length === 1 && s.deployments[0]?.rolloutState === 'COMPLETED',
+      240,
+    );
+    expect(rolledBack.events?.some((e) => /deployment failed: tasks failed to start/.test(e.message ?? ''))).toBe(true);
+    expect(rolledBack.events?.some((e) => /rolling back to deployment/.test(e.message ?? ''))).toBe(true);
+  });
+
+  it('deletes: DRAINING, tasks stopped, then INACTIVE', async () => {
+    const td = await register(ecs, [server]);
+    await ecs.send(new CreateServiceCommand({ serviceName: 'doomed', taskDefinition: td, desiredCount: 1, networkConfiguration: NETWORK }));
+    await until('doomed', (s) => s.runningCount === 1);
+    await expect(ecs.send(new DeleteServiceCommand({ service: 'doomed' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    const deleted = await ecs.send(new DeleteServiceCommand({ service: 'doomed', force: true }));
+    expect(deleted.service?.status).toBe('DRAINING');
+    await until('doomed', (s) => s.status === 'INACTIVE');
+    const missing = await ecs.send(new UpdateServiceCommand({ service: 'doomed', desiredCount: 1 })).catch((e: Error) => e);
+    expect((missing as Error).name).toBe('ServiceNotFoundException');
+  });
+});
