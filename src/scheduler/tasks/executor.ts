@@ -47,10 +47,8 @@ export class TaskExecutor {
       case 'pull':
         return this.pull(task, td);
       case 'start':
-        for (const name of step.containers) {
-          if (task.desiredStatus === 'STOPPED') break;
-          await this.startContainer(task, td, taskId, name);
-        }
+        // containers whose dependencies are met start together (Docker runs them in parallel)
+        await Promise.all(step.containers.map((name) => this.startContainer(task, td, taskId, name)));
         return;
       case 'status':
         setStatus(task, step.lastStatus, now);
