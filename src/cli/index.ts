@@ -6,6 +6,7 @@ import { buildCommand } from './commands/build.js';
 import { logsCommand } from './commands/logs.js';
 import { psCommand } from './commands/ps.js';
 import { rewriteCmdArgs, runCommand } from './commands/run.js';
+import { scaleCommand, servicesCommand } from './commands/services.js';
 import { stopCommand } from './commands/stop.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -19,7 +20,8 @@ function upCommand(): Command {
     .option('--region <region>', 'region in ARNs (env SKIFF_REGION)')
     .option('--log-level <level>', 'silent, error, warn or info (env SKIFF_LOG_LEVEL)')
     .option('--driver <driver>', 'container runtime: docker, or fake (scripted, no Docker needed) (env SKIFF_DRIVER)')
-    .action(async (opts: { port?: number; host?: string; dataDir?: string; region?: string; logLevel?: string; driver?: string }) => {
+    .option('--metrics-period <duration>', 'auto scaling metric period, e.g. 5s (env SKIFF_METRICS_PERIOD; AWS: 60s)')
+    .action(async (opts: { port?: number; host?: string; dataDir?: string; region?: string; logLevel?: string; driver?: string; metricsPeriod?: string }) => {
       const config = compileConfig(opts);
       const skiff = createSkiff(config);
       const address = await skiff.start().catch(async (err: unknown) => {
@@ -55,6 +57,8 @@ export function buildProgram(): Command {
     .addCommand(psCommand())
     .addCommand(stopCommand())
     .addCommand(logsCommand())
+    .addCommand(servicesCommand())
+    .addCommand(scaleCommand())
     .addCommand(buildCommand());
 }
 

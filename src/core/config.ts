@@ -13,6 +13,8 @@ export interface SkiffConfig {
   readonly maxBodyBytes: number;
   /** Which container runtime runs tasks: real Docker, or the scripted fake. */
   readonly driver: DriverName;
+  /** How often auto scaling samples metrics (AWS: one minute). */
+  readonly metricsPeriodMs: number;
 }
 
 export type DriverName = 'docker' | 'fake';
@@ -26,6 +28,7 @@ export interface ConfigInput {
   account?: string | undefined;
   logLevel?: string | undefined;
   driver?: string | undefined;
+  metricsPeriod?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -48,8 +51,10 @@ export function compileConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}`);
   const driver = (flags.driver ?? env['SKIFF_DRIVER'] ?? 'docker') as DriverName;
   if (!DRIVERS.includes(driver)) throw new ConfigError(`driver must be one of ${DRIVERS.join(', ')}, got ${driver}`);
+  const metricsPeriodMs = parseDuration(flags.metricsPeriod ?? env['SKIFF_METRICS_PERIOD'] ?? '60s', 'metrics period');
   return {
     driver,
+    metricsPeriodMs,
     host: flags.host ?? env['SKIFF_HOST'] ?? '127.0.0.1',
     port,
     dataDir: path.resolve(cwd, flags.dataDir ?? env['SKIFF_DATA_DIR'] ?? '.skiff'),
@@ -58,4 +63,12 @@ export function compileConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     logLevel,
     maxBodyBytes: 10 * 1024 * 1024,
   };
+}
+
+/** `500ms`, `5s`, `1m` or plain seconds, from 1 second to 1 hour. */
+export function parseDuration(text: string, what: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
+  const n = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 's') as 'ms' | 's' | 'm'] : NaN;
+  if (!Number.isFinite(n) || n < 1000 || n > 3_600_000) throw new ConfigError(`${what} must be like 5s, 1m or 1500ms, from 1s to 60m; got '${text}'`);
+  return n;
 }

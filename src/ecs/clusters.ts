@@ -119,6 +119,13 @@ export class Clusters {
 
   delete(req: DeleteClusterRequest): DeleteClusterResponse {
     const cluster = this.require(req.cluster);
+    if (this.deps.store.services.listArns(cluster.clusterArn).length > 0) {
+      throw ecsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
+    }
+    const counts = this.deps.store.tasks.counts(cluster.clusterArn);
+    if (counts.running + counts.pending > 0) {
+      throw ecsError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
+    }
     const deleted: StoredCluster = { ...cluster, status: 'INACTIVE' };
     this.deps.store.clusters.put(deleted);
     return { cluster: this.view(deleted, []) };
@@ -145,14 +152,15 @@ export class Clusters {
 
   /** The response shape: counts live on the cluster, optional parts only when asked for. */
   private view(c: StoredCluster, include: readonly string[]): Cluster {
+    const counts = this.deps.store.tasks.counts(c.clusterArn);
     return {
       clusterArn: c.clusterArn,
       clusterName: c.clusterName,
       status: c.status,
       registeredContainerInstancesCount: 0,
-      runningTasksCount: 0,
-      pendingTasksCount: 0,
-      activeServicesCount: 0,
+      runningTasksCount: counts.running,
+      pendingTasksCount: counts.pending,
+      activeServicesCount: this.deps.store.services.listArns(c.clusterArn).length,
       statistics: include.includes('STATISTICS') ? [] : undefined,
       tags: include.includes('TAGS') ? this.deps.store.tags.list(c.clusterArn) : undefined,
       settings: include.includes('SETTINGS') ? c.settings : undefined,

@@ -48,6 +48,7 @@ export class TaskRepository {
   private readonly unfinishedStmt;
   private readonly listStmt;
   private readonly groupStmt;
+  private readonly countStmt;
   private readonly tokenGetStmt;
   private readonly tokenPutStmt;
 
@@ -68,6 +69,11 @@ export class TaskRepository {
     );
     this.groupStmt = db.prepare<[string, string, number], { doc: string }>(
       `SELECT doc FROM tasks WHERE cluster = ? AND task_group = ? AND (last_status <> 'STOPPED' OR created_at >= ?)`,
+    );
+    this.countStmt = db.prepare<[string], { running: number; pending: number }>(
+      `SELECT COALESCE(SUM(last_status = 'RUNNING'), 0) AS running,
+              COALESCE(SUM(last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')), 0) AS pending
+       FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED'`,
     );
     this.tokenGetStmt = db.prepare<[string], { request_hash: string; task_arns: string }>(
       'SELECT request_hash, task_arns FROM run_task_tokens WHERE client_token = ?',
@@ -115,6 +121,11 @@ export class TaskRepository {
   /** A group's tasks (`service:<name>`): every unfinished one, and those created since `since`. */
   inGroup(clusterArn: string, group: string, since: Date): StoredTask[] {
     return this.groupStmt.all(clusterArn, group, since.getTime()).map((r) => decode(r.doc));
+  }
+
+  /** A cluster's running and pending tasks, as DescribeClusters counts them. */
+  counts(clusterArn: string): { running: number; pending: number } {
+    return this.countStmt.get(clusterArn) ?? { running: 0, pending: 0 };
   }
 
   /** RunTask idempotency: the tasks a client token already started, with the request it came with. */

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import {
   CreateServiceCommand,
+  DeleteClusterCommand,
+  DescribeClustersCommand,
   DeleteServiceCommand,
   DescribeServicesCommand,
   ListServicesCommand,
@@ -11,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCliAsync } from '../helpers/aws-cli.js';
 import { ecsClient } from '../helpers/sdk.js';
-import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
+import { SKIFF_BIN, startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
 import { NETWORK, describe1, register } from '../helpers/tasks.js';
 
 let skiff: SkiffProcess;
@@ -79,6 +81,24 @@ describe('ECS services on real Docker', () => {
     await until('keeper', (s) => (s.events ?? []).filter((e) => /has started 1 tasks/.test(e.message ?? '')).length >= 1 && s.runningCount === 2);
     const listed = await ecs.send(new ListServicesCommand({}));
     expect(listed.serviceArns).toContain(stable.serviceArn);
+    const cluster = (await ecs.send(new DescribeClustersCommand({}))).clusters?.[0];
+    expect(cluster?.runningTasksCount).toBeGreaterThanOrEqual(2);
+    expect(cluster?.activeServicesCount).toBeGreaterThanOrEqual(1);
+    await expect(ecs.send(new DeleteClusterCommand({ cluster: 'default' }))).rejects.toMatchObject({ name: 'ClusterContainsServicesException' });
+  });
+
+  it('scales with skiff scale and lists with skiff services', async () => {
+    const skiffCli = (args: string[]) =>
+      spawnSync(process.execPath, [SKIFF_BIN, ...args, '--endpoint', skiff.endpoint], { encoding: 'utf8', timeout: 30_000 });
+    const scaled = skiffCli(['scale', 'keeper', '3']);
+    expect(scaled.status, scaled.stderr).toBe(0);
+    expect(scaled.stdout).toMatch(/keeper: desired count 3/);
+    await until('keeper', (s) => s.runningCount === 3 && s.deployments?.length === 1);
+    const listed = skiffCli(['services']);
+    expect(listed.stdout).toMatch(/keeper\s+ACTIVE\s+3\/3/);
+    const bad = skiffCli(['scale', 'nope', '1']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/ServiceNotFoundException/);
   });
 
   it('rolls out a new task definition, minimumHealthyPercent 100 keeping capacity', async () => {
