@@ -10,6 +10,7 @@ const OPERATIONS = [
   'CreateCluster', 'DescribeClusters', 'ListClusters', 'DeleteCluster', 'UpdateCluster', 'UpdateClusterSettings',
   'RegisterTaskDefinition', 'DescribeTaskDefinition', 'ListTaskDefinitions', 'ListTaskDefinitionFamilies',
   'DeregisterTaskDefinition', 'DeleteTaskDefinitions', 'TagResource', 'UntagResource', 'ListTagsForResource',
+  'RunTask', 'StopTask', 'DescribeTasks', 'ListTasks', 'StartTask',
 ];
 
 const VALID = {
