@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { metricsSource, scalableServices } from './adapters/scaling.js';
 import { AgentServer, loadAgentSecret } from './agent/index.js';
+import { createAutoscaling } from './autoscaling/index.js';
 import { Edge } from './api/index.js';
 import { consoleLogger, randomIds, systemClock, type Clock, type IdGenerator, type Logger, type SkiffConfig } from './core/index.js';
 import { createEcsProvider } from './ecs/index.js';
 import { createElbv2 } from './elbv2/index.js';
 import { createLogsProvider } from './logs/index.js';
+import { createS3, virtualHostDomains } from './s3/index.js';
 import type { ContainerDriver } from './runtime/contract.js';
 import { DockerDriver } from './runtime/docker/index.js';
 import { FakeDriver } from './runtime/fake/index.js';
@@ -82,6 +85,19 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
   edge.addJsonService(logs.service);
   const elbv2 = createElbv2({ store, clock, ids, scope, logger, maxBodyBytes: config.maxBodyBytes });
   edge.addRawService(elbv2.signingName, elbv2.handler);
+  const s3 = createS3({ db: store.db, clock, ids, scope, logger, dataDir: config.dataDir, virtualHostDomains: virtualHostDomains(process.env['SKIFF_S3_DOMAINS']) });
+  edge.addRawService(s3.signingName, s3.handler);
+  const autoscaling = createAutoscaling({
+    store,
+    clock,
+    ids,
+    scope,
+    logger,
+    services: scalableServices(store, ecs, scope),
+    metrics: metricsSource(store, driver, scope),
+    periodMs: config.metricsPeriodMs,
+  });
+  edge.addJsonService(autoscaling.service);
   let sweeper: NodeJS.Timeout | undefined;
 
   let stopped: Promise<void> | undefined;
@@ -96,8 +112,10 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
       agentUrl = (await listenAgent(agent, await driver.hostAddress(), config.dataDir)).url;
       await tasks.start();
       services.start();
+      autoscaling.start();
       sweeper = setInterval(() => logs.sweep(clock.now()), 60_000).unref();
       await elbv2.start();
+      s3.start();
       return edge.listen(config.host, config.port);
     },
     stop: () => {
@@ -108,6 +126,8 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
         await edge.close();
         phase('load balancers');
         await elbv2.stop();
+        phase('auto scaling');
+        await autoscaling.stop();
         phase('service scheduler');
         await services.stop();
         phase('task runner');
