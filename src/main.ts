@@ -71,6 +71,11 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
       launch: (service, deploymentId, td, count) => ecs.tasks.launchForService(service, deploymentId, td, count),
       stop: (taskArn, reason) => ecs.tasks.stopForService(taskArn, reason),
     },
+    lb: {
+      register: (tg, targets) => elbv2.targets.register(tg, targets),
+      deregister: (tg, targets) => elbv2.targets.deregister(tg, targets),
+      health: (tg) => elbv2.targets.health(tg),
+    },
   });
   const ecs = createEcsProvider({
     store,
@@ -94,7 +99,11 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
     scope,
     logger,
     services: scalableServices(store, ecs, scope),
-    metrics: metricsSource(store, driver, scope),
+    metrics: metricsSource(store, driver, scope, {
+      requestCount: (tg) => elbv2.metrics.requestCount(tg),
+      healthyTargets: (tg) => elbv2.targets.health(tg).filter((t) => t.state === 'healthy').length,
+      targetGroupArnOf: (label) => elbv2.metrics.targetGroupOfResourceLabel(label),
+    }),
     periodMs: config.metricsPeriodMs,
   });
   edge.addJsonService(autoscaling.service);
