@@ -29,6 +29,7 @@ type Samples = Map<string, number | undefined>;
 export class ScalingEngine {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private queued = false;
 
   constructor(
     private readonly ctx: AutoscalingContext,
@@ -56,8 +57,16 @@ export class ScalingEngine {
   }
 
   private kick(): void {
-    if (this.running) return; // a slow pass: skip this period rather than pile up
-    this.tick().catch((err: unknown) => this.ctx.logger.error('autoscaling: evaluation pass failed', { err }));
+    // a pass that overran its period (Docker's stats take a second or more) is followed
+    // at once by the next, so datapoints stay about a period apart; at most one waits
+    if (this.queued) return;
+    this.queued = true;
+    const next = async (): Promise<void> => {
+      while (this.running) await this.running.catch(() => undefined);
+      this.queued = false;
+      await this.tick();
+    };
+    next().catch((err: unknown) => this.ctx.logger.error('autoscaling: evaluation pass failed', { err }));
   }
 
   private async pass(): Promise<void> {
