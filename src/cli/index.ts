@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { compileConfig, ConfigError } from '../core/index.js';
+import { compileConfig, ConfigError, type ConfigInput } from '../core/index.js';
+import { eventsCommand } from '../events/cli.js';
 import { createSkiff } from '../main.js';
 import { buildCommand } from './commands/build.js';
 import { logsCommand } from './commands/logs.js';
@@ -21,7 +22,8 @@ function upCommand(): Command {
     .option('--log-level <level>', 'silent, error, warn or info (env SKIFF_LOG_LEVEL)')
     .option('--driver <driver>', 'container runtime: docker, or fake (scripted, no Docker needed) (env SKIFF_DRIVER)')
     .option('--metrics-period <duration>', 'auto scaling metric period, e.g. 5s (env SKIFF_METRICS_PERIOD; AWS: 60s)')
-    .action(async (opts: { port?: number; host?: string; dataDir?: string; region?: string; logLevel?: string; driver?: string; metricsPeriod?: string }) => {
+    .option('--min-schedule-rate <duration>', 'shortest EventBridge schedule rate, 1s..1m (env SKIFF_MIN_SCHEDULE_RATE; AWS: 1m)')
+    .action(async (opts: ConfigInput & { port?: number }) => {
       const config = compileConfig(opts);
       const skiff = createSkiff(config);
       const address = await skiff.start().catch(async (err: unknown) => {
@@ -59,6 +61,7 @@ export function buildProgram(): Command {
     .addCommand(logsCommand())
     .addCommand(servicesCommand())
     .addCommand(scaleCommand())
+    .addCommand(eventsCommand())
     .addCommand(buildCommand());
 }
 

@@ -15,6 +15,8 @@ export interface SkiffConfig {
   readonly driver: DriverName;
   /** How often auto scaling samples metrics (AWS: one minute). */
   readonly metricsPeriodMs: number;
+  /** Shortest schedule rate EventBridge accepts (AWS: 1 minute); checked by src/events. */
+  readonly minScheduleRate: string | undefined;
 }
 
 export type DriverName = 'docker' | 'fake';
@@ -29,6 +31,7 @@ export interface ConfigInput {
   logLevel?: string | undefined;
   driver?: string | undefined;
   metricsPeriod?: string | undefined;
+  minScheduleRate?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +58,7 @@ export function compileConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
   return {
     driver,
     metricsPeriodMs,
+    minScheduleRate: flags.minScheduleRate ?? env['SKIFF_MIN_SCHEDULE_RATE'],
     host: flags.host ?? env['SKIFF_HOST'] ?? '127.0.0.1',
     port,
     dataDir: path.resolve(cwd, flags.dataDir ?? env['SKIFF_DATA_DIR'] ?? '.skiff'),
