@@ -3,14 +3,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { metricsSource, scalableServices } from './adapters/scaling.js';
+import { ecsIntegration } from './adapters/states.js';
 import { AgentServer, loadAgentSecret } from './agent/index.js';
 import { createAutoscaling } from './autoscaling/index.js';
 import { Edge } from './api/index.js';
 import { consoleLogger, randomIds, systemClock, type Clock, type IdGenerator, type Logger, type SkiffConfig } from './core/index.js';
 import { createEcsProvider } from './ecs/index.js';
 import { createElbv2 } from './elbv2/index.js';
+import { createEvents, eventsOptionsFrom } from './events/index.js';
 import { createLogsProvider } from './logs/index.js';
 import { createS3, virtualHostDomains } from './s3/index.js';
+import { createStates } from './states/index.js';
 import type { ContainerDriver } from './runtime/contract.js';
 import { DockerDriver } from './runtime/docker/index.js';
 import { FakeDriver } from './runtime/fake/index.js';
@@ -107,6 +110,30 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
     periodMs: config.metricsPeriodMs,
   });
   edge.addJsonService(autoscaling.service);
+  const events = createEvents({ store, clock, ids, scope, logger, maxBodyBytes: config.maxBodyBytes, options: eventsOptionsFrom({ minScheduleRate: config.minScheduleRate }) });
+  events.connect({
+    ecs: {
+      runTask: async (req) => {
+        const out = ecs.tasks.run(req);
+        return { taskArns: (out.tasks ?? []).map((t) => t.taskArn ?? ''), failures: out.failures ?? [] };
+      },
+    },
+    s3,
+  });
+  edge.addJsonService(events.service);
+  edge.addJsonService(events.deadLetters);
+  edge.addRawService(events.scheduler.signingName, events.scheduler.handler);
+  const states = createStates({
+    store,
+    clock,
+    ids,
+    scope,
+    logger,
+    ecs: ecsIntegration(store, ecs),
+    events: { putEvents: (entries) => events.putEvents(entries) },
+  });
+  events.connect({ stepFunctions: states });
+  edge.addJsonService(states.service);
   let sweeper: NodeJS.Timeout | undefined;
 
   let stopped: Promise<void> | undefined;
@@ -125,16 +152,22 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
       sweeper = setInterval(() => logs.sweep(clock.now()), 60_000).unref();
       await elbv2.start();
       s3.start();
+      events.start();
+      await states.start();
       return edge.listen(config.host, config.port);
     },
     stop: () => {
       stopped ??= (async () => {
         if (sweeper) clearInterval(sweeper);
         const phase = (name: string): void => logger.info(`stopping: ${name}`);
+        phase('step functions'); // first: releases GetActivityTask long polls the edge would wait for
+        await states.stop();
         phase('api');
         await edge.close();
         phase('load balancers');
         await elbv2.stop();
+        phase('events');
+        await events.stop();
         phase('auto scaling');
         await autoscaling.stop();
         phase('service scheduler');
