@@ -39,7 +39,7 @@ export function resolveEndpoint(option: string | undefined, env: NodeJS.ProcessE
  * unless the environment names real ones. Profiles are not read on purpose, so a machine's
  * AWS configuration can never slow down or redirect a local command.
  */
-function clientConfig(endpoint: string): {
+export function clientConfig(endpoint: string): {
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined };

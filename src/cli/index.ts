@@ -4,6 +4,7 @@ import { compileConfig, ConfigError, type ConfigInput } from '../core/index.js';
 import { eventsCommand } from '../events/cli.js';
 import { createSkiff } from '../main.js';
 import { buildCommand } from './commands/build.js';
+import { executionCommand, executionsCommand } from './commands/executions.js';
 import { logsCommand } from './commands/logs.js';
 import { psCommand } from './commands/ps.js';
 import { rewriteCmdArgs, runCommand } from './commands/run.js';
@@ -62,6 +63,8 @@ export function buildProgram(): Command {
     .addCommand(servicesCommand())
     .addCommand(scaleCommand())
     .addCommand(eventsCommand())
+    .addCommand(executionsCommand())
+    .addCommand(executionCommand())
     .addCommand(buildCommand());
 }
 

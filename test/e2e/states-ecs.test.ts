@@ -1,8 +1,9 @@
 /** Step Functions states that run ECS tasks on real Docker: ecs:runTask.sync with Retry and Catch. */
+import { spawnSync } from 'node:child_process';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecsClient } from '../helpers/sdk.js';
-import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
+import { SKIFF_BIN, startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
 import { register } from '../helpers/tasks.js';
 
 let skiff: SkiffProcess;
@@ -25,13 +26,13 @@ afterAll(async () => {
   cleanup();
 });
 
-async function runMachine(name: string, definition: object): Promise<{ status: string; output?: string; error?: string; cause?: string }> {
+async function runMachine(name: string, definition: object): Promise<{ arn: string; status: string; output?: string; error?: string; cause?: string }> {
   const sm = await sfn.send(new CreateStateMachineCommand({ name, roleArn: 'arn:aws:iam::000000000000:role/sfn', definition: JSON.stringify(definition) }));
   const exec = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, input: '{"n": 1}' }));
   const deadline = Date.now() + 90_000;
   for (;;) {
     const d = await sfn.send(new DescribeExecutionCommand({ executionArn: exec.executionArn }));
-    if (d.status !== 'RUNNING') return { status: d.status ?? '', output: d.output, error: d.error, cause: d.cause };
+    if (d.status !== 'RUNNING') return { arn: exec.executionArn ?? '', status: d.status ?? '', output: d.output, error: d.error, cause: d.cause };
     if (Date.now() > deadline) throw new Error('the execution did not finish');
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -82,6 +83,14 @@ describe('ecs:runTask.sync on real Docker', () => {
     expect(out.n).toBe(1);
     expect(out.error.Error).toBe('States.TaskFailed');
     expect(JSON.parse(out.error.Cause).Containers[0].ExitCode).toBe(1);
+    // skiff execution draws the path: the task state, then the Catch's Pass state
+    const drawn = spawnSync(process.execPath, [SKIFF_BIN, 'execution', r.arn, '--endpoint', skiff.endpoint], { encoding: 'utf8' });
+    expect(drawn.status, drawn.stderr).toBe(0);
+    expect(drawn.stdout).toMatch(/SUCCEEDED/);
+    expect(drawn.stdout).toMatch(/├─ Run \(Task\).*✗ TaskFailed/);
+    expect(drawn.stdout).toMatch(/├─ Handled \(Pass\)/);
+    const listed = spawnSync(process.execPath, [SKIFF_BIN, 'executions', '--endpoint', skiff.endpoint], { encoding: 'utf8' });
+    expect(listed.stdout).toMatch(/sync-fail\s+SUCCEEDED/);
     // one retry: two tasks ran
     const arns = await ecs.send(new (await import('@aws-sdk/client-ecs')).ListTasksCommand({ family: td.split('/')[1]?.split(':')[0], desiredStatus: 'STOPPED' }));
     expect(arns.taskArns).toHaveLength(2);
