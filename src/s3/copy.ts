@@ -63,10 +63,15 @@ export async function copyBytes(ctx: S3Context, source: ObjectRecord, range: Byt
     awsChunked: false,
     sha256Hex: undefined,
     contentMd5: undefined,
-    checksum: source.checksum && !range ? { algorithm: source.checksum.algorithm, expected: source.checksum.value, trailer: false } : undefined,
+    checksum: source.checksum && !range ? { algorithm: source.checksum.algorithm, expected: fullObjectValue(source.checksum.value), trailer: false } : undefined,
     maxSize: MAX_PUT_BYTES,
   };
   return ingest(ctx.blobs, ctx.blobs.open(source.segments, range), spec);
+}
+
+/** A composite checksum (`<digest>-N`) says nothing about the whole bytes: the copy computes its own. */
+function fullObjectValue(value: string): string | undefined {
+  return value.includes('-') ? undefined : value;
 }
 
 /** CopyObject: a new object with the source's bytes and either its metadata (COPY) or the request's (REPLACE). */

@@ -11,7 +11,7 @@ import { el, xmlEscape } from './xml.js';
 export interface S3Response {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | number>>;
-  readonly body?: string | Readable | undefined;
+  readonly body?: string | Buffer | Readable | undefined;
 }
 
 /** One request, as an operation sees it. */
@@ -34,8 +34,8 @@ export function emptyResponse(status = 200, headers: Record<string, string | num
 export async function send(req: http.IncomingMessage, res: http.ServerResponse, out: S3Response, requestId: string): Promise<void> {
   const headers: http.OutgoingHttpHeaders = { 'x-amz-request-id': requestId, 'x-amz-id-2': requestId, ...out.headers };
   const body = req.method === 'HEAD' ? undefined : out.body;
-  if (typeof out.body !== 'string' && out.body !== undefined && body === undefined) out.body.destroy();
-  if (typeof body === 'string') {
+  if (isStream(out.body) && body === undefined) out.body.destroy();
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
     headers['content-length'] = Buffer.byteLength(body);
     res.writeHead(out.status, headers).end(body);
     return;
@@ -52,6 +52,10 @@ export async function send(req: http.IncomingMessage, res: http.ServerResponse, 
     // the client went away or a file read failed mid-body: the connection is already cut
     res.destroy();
   }
+}
+
+function isStream(body: S3Response['body']): body is Readable {
+  return body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body);
 }
 
 /**

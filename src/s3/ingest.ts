@@ -6,6 +6,7 @@ import type { BlobStore } from './blobs.js';
 import { CHECKSUM_ALGORITHMS, checksumHeader, isWellFormed, newHasher, parseAlgorithm, type Checksum, type ChecksumAlgorithm, type Hasher } from './checksums.js';
 import { AwsChunkedDecoder } from './chunked.js';
 import { s3Error } from './errors.js';
+import { md5Sink, type Md5Sink } from './md5.js';
 import { header } from './request.js';
 
 /** The largest object a single PUT (or one part) may carry: 5 GiB. */
@@ -90,20 +91,22 @@ export async function ingest(blobs: BlobStore, source: Readable, spec: BodySpec)
   const blob = await blobs.write(async (out) => {
     if (decoder) await pipeline(source, decoder, digester, out);
     else await pipeline(source, digester, out);
-    result = digester.verify(decoder?.trailers);
+    result = await digester.verify(decoder?.trailers);
   });
   return { blob, ...result! };
 }
 
 /** Passes bytes through, hashing and counting them. */
 class Digester extends Transform {
-  private readonly md5: Hash = createHash('md5');
+  private readonly md5: Md5Sink;
+  private digested = false;
   private readonly sha256: Hash | undefined;
   private readonly checksum: Hasher | undefined;
   private size = 0;
 
   constructor(private readonly spec: BodySpec) {
     super();
+    this.md5 = md5Sink(spec.expectedLength);
     this.sha256 = spec.sha256Hex ? createHash('sha256') : undefined;
     this.checksum = spec.checksum ? newHasher(spec.checksum.algorithm) : undefined;
   }
@@ -114,19 +117,31 @@ class Digester extends Transform {
     if (this.spec.expectedLength !== undefined && this.size > this.spec.expectedLength) {
       return done(s3Error('IncompleteBody', 'The request body is longer than its declared length.'));
     }
-    this.md5.update(chunk);
     this.sha256?.update(chunk);
     this.checksum?.update(chunk);
-    done(null, chunk);
+    const behind = this.md5.update(chunk);
+    if (behind) behind.then(() => done(null, chunk), done);
+    else done(null, chunk);
+  }
+
+  override _destroy(err: Error | null, done: (error?: Error | null) => void): void {
+    // a normal end is followed by verify(); only a failed body leaves a hash to forget
+    if (err && !this.digested) {
+      this.digested = true;
+      this.md5.discard();
+    }
+    done(err);
   }
 
   /** Checks length and digests once the whole body is in; returns what was computed. */
-  verify(trailers: ReadonlyMap<string, string> | undefined): Omit<Ingested, 'blob'> {
+  async verify(trailers: ReadonlyMap<string, string> | undefined): Promise<Omit<Ingested, 'blob'>> {
     const { spec } = this;
+    this.digested = true;
     if (spec.expectedLength !== undefined && this.size !== spec.expectedLength) {
+      this.md5.discard();
       throw s3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
     }
-    const md5 = this.md5.digest();
+    const md5 = await this.md5.digest();
     if (this.sha256) {
       const computed = this.sha256.digest('hex');
       if (computed !== spec.sha256Hex) {

@@ -14,6 +14,8 @@ import { commitObject, deleteKeys, writeConditionsOf } from './writes.js';
 import { childText, childrenNamed, el, parent, xmlDocument } from './xml.js';
 
 const MAX_DELETE_KEYS = 1000;
+/** Objects up to this size are read in one go and sent with their headers. */
+const SMALL_BODY = 64 * 1024;
 
 /** Single-object operations: PutObject, GetObject, HeadObject, DeleteObject, and DeleteObjects. */
 export class Objects {
@@ -51,7 +53,9 @@ export class Objects {
     const view = this.view(call);
     if ('notModified' in view) return view.notModified;
     const { object, range, status, headers } = view;
-    return { status, headers, body: this.ctx.blobs.open(object.segments, range) };
+    const length = range ? range.end - range.start + 1 : object.size;
+    const body = length <= SMALL_BODY ? this.ctx.blobs.readSmall(object.segments, range) : this.ctx.blobs.open(object.segments, range);
+    return { status, headers, body };
   }
 
   head(call: S3Call): S3Response {
