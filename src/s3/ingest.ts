@@ -89,8 +89,12 @@ export async function ingest(blobs: BlobStore, source: Readable, spec: BodySpec)
   const decoder = spec.awsChunked ? new AwsChunkedDecoder() : undefined;
   let result: Omit<Ingested, 'blob'> | undefined;
   const blob = await blobs.write(async (out) => {
-    if (decoder) await pipeline(source, decoder, digester, out);
-    else await pipeline(source, digester, out);
+    try {
+      if (decoder) await pipeline(source, decoder, digester, out);
+      else await pipeline(source, digester, out);
+    } catch (err) {
+      throw clientGone(err) ? s3Error('IncompleteBody', 'The request body ended before its declared length: the client went away.') : err;
+    }
     result = await digester.verify(decoder?.trailers);
   });
   return { blob, ...result! };
@@ -174,6 +178,12 @@ class Digester extends Transform {
     }
     return { algorithm: want.algorithm, value };
   }
+}
+
+/** A body cut short by the client (connection reset, aborted request) is its fault, not a server error. */
+function clientGone(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'ECONNABORTED';
 }
 
 function tooLarge(size: number, max: number): Error {

@@ -60,9 +60,12 @@ class HashWorker {
   private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
   private readonly sinks = new Map<number, OffThreadMd5>();
   private nextId = 1;
+  dead = false;
 
   constructor() {
     this.worker.on('message', (r: Reply) => this.sinks.get(r.id)?.onReply(r));
+    this.worker.on('error', (err) => this.die(err));
+    this.worker.on('exit', () => this.die(new Error('the MD5 hashing thread exited')));
     this.worker.unref(); // after on('message'), which would ref it again
   }
 
@@ -81,6 +84,30 @@ class HashWorker {
   release(id: number): void {
     this.sinks.delete(id);
   }
+
+  /** Fails the uploads it was hashing (they answer 500) rather than leaving them waiting. */
+  private die(err: Error): void {
+    if (this.dead) return;
+    this.dead = true;
+    for (const sink of this.sinks.values()) sink.fail(err);
+    this.sinks.clear();
+  }
+}
+
+interface Waiter<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (err: Error) => void;
+}
+
+function waiter<T>(): Waiter<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 class OffThreadMd5 implements Md5Sink {
@@ -90,15 +117,16 @@ class OffThreadMd5 implements Md5Sink {
   private readonly spare: ArrayBuffer[] = [];
   private filled = 0;
   private inFlight = 0;
-  private drained: (() => void) | undefined;
-  private waiting: Promise<void> | undefined;
-  private done: ((digest: Buffer) => void) | undefined;
+  private waiting: Waiter<void> | undefined;
+  private done: Waiter<Buffer> | undefined;
+  private failed: Error | undefined;
 
   constructor(private readonly worker: HashWorker) {
     this.id = worker.register(this);
   }
 
   update(chunk: Buffer): Promise<void> | undefined {
+    if (this.failed) return Promise.reject(this.failed);
     let at = 0;
     while (at < chunk.length) {
       const n = Math.min(BATCH - this.filled, chunk.length - at);
@@ -108,35 +136,40 @@ class OffThreadMd5 implements Md5Sink {
       if (this.filled === BATCH) this.flush();
     }
     if (this.inFlight <= MAX_IN_FLIGHT) return undefined;
-    this.waiting ??= new Promise((resolve) => (this.drained = resolve));
-    return this.waiting;
+    this.waiting ??= waiter<void>();
+    return this.waiting.promise;
   }
 
   digest(): Promise<Buffer> {
+    if (this.failed) return Promise.reject(this.failed);
     if (this.filled > 0) this.flush();
-    return new Promise((resolve) => {
-      this.done = resolve;
-      this.worker.post(this.id, 'digest');
-    });
+    this.done = waiter<Buffer>();
+    this.worker.post(this.id, 'digest');
+    return this.done.promise;
   }
 
   discard(): void {
-    this.worker.post(this.id, 'drop');
+    if (!this.failed) this.worker.post(this.id, 'drop');
+  }
+
+  fail(err: Error): void {
+    this.failed = err;
+    this.waiting?.reject(err);
+    this.done?.reject(err);
   }
 
   onReply(r: Reply): void {
     if (r.hashed !== undefined) {
       this.inFlight -= r.hashed;
       if (r.buf) this.spare.push(r.buf);
-      if (this.drained && this.inFlight <= MAX_IN_FLIGHT / 2) {
-        this.drained();
-        this.drained = undefined;
+      if (this.waiting && this.inFlight <= MAX_IN_FLIGHT / 2) {
+        this.waiting.resolve();
         this.waiting = undefined;
       }
     }
     if (r.digest !== undefined) {
       this.worker.release(this.id);
-      this.done?.(Buffer.from(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength));
+      this.done?.resolve(Buffer.from(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength));
     }
   }
 
@@ -150,12 +183,18 @@ class OffThreadMd5 implements Md5Sink {
 
 let workers: { next(): HashWorker } | undefined;
 
-/** Worker threads, one per core (at most 4), created on first use and handed out in turn. */
+/** Worker threads, one per core (at most 4), created on first use and handed out in turn; a dead one is replaced. */
 function pool(): { next(): HashWorker } {
   if (!workers) {
     const list = Array.from({ length: Math.min(4, Math.max(1, availableParallelism())) }, () => new HashWorker());
     let turn = 0;
-    workers = { next: () => list[turn++ % list.length]! };
+    workers = {
+      next: () => {
+        const i = turn++ % list.length;
+        if (list[i]!.dead) list[i] = new HashWorker();
+        return list[i]!;
+      },
+    };
   }
   return workers;
 }
