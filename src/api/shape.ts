@@ -1,4 +1,5 @@
 import { AwsError, CommonErrors, type AwsErrorSpec } from '../core/index.js';
+import type { Handler, RequestContext } from './service.js';
 
 /**
  * A small description of an operation's input, in the spirit of the Smithy model the
@@ -102,4 +103,17 @@ export function withoutNulls<T>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
   return out as T;
+}
+
+/**
+ * Makes operations for one service: each checks its input against its shape (refusing
+ * with `invalid`, the service's validation error) and hands the handler a copy without
+ * nulls. Every service provider builds its operation table with one.
+ */
+export function shapedOperations(invalid: AwsErrorSpec) {
+  return <I>(shape: Shape, fn: (input: I, ctx: RequestContext) => unknown): Handler =>
+    (input, ctx) => {
+      checkShape(input, shape, invalid);
+      return fn(withoutNulls(input) as I, ctx);
+    };
 }

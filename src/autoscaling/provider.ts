@@ -1,4 +1,4 @@
-import { checkShape, withoutNulls, type Handler, type JsonService, type Shape } from '../api/index.js';
+import { shapedOperations, type Handler, type JsonService } from '../api/index.js';
 import { ScalingActivities } from './activities.js';
 import { ActivityStore } from './activity-store.js';
 import { DEFAULT_LIMITS, type AutoscalingContext, type AutoscalingDeps } from './context.js';
@@ -12,13 +12,8 @@ import { autoscalingShapes as s, type AutoscalingOperation } from './shapes.js';
 import { ScalingTags } from './tags.js';
 import { ScalableTargets } from './targets.js';
 
-/** An operation: its input is checked against the shape before the handler sees it. */
-function op<I>(shape: Shape, fn: (input: I) => unknown): Handler {
-  return (input) => {
-    checkShape(input, shape, AutoscalingErrors.ValidationException);
-    return fn(withoutNulls(input) as I);
-  };
-}
+/** Operations check their input against its shape before the handler sees it. */
+const op = shapedOperations(AutoscalingErrors.ValidationException);
 
 export interface Autoscaling {
   /** The Application Auto Scaling API (awsJson 1.1, `AnyScaleFrontendService`). */

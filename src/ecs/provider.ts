@@ -1,4 +1,4 @@
-import { checkShape, withoutNulls, type Handler, type JsonService, type Shape } from '../api/index.js';
+import { shapedOperations, type Handler, type JsonService } from '../api/index.js';
 import { Clusters } from './clusters.js';
 import type { EcsDeps } from './context.js';
 import { EcsErrors, ecsError } from './errors.js';
@@ -18,13 +18,8 @@ import {
   registerTaskDefinitionShape,
 } from './task-definitions/shapes.js';
 
-/** An operation: its input is checked against the shape before the handler sees it. */
-function op<I>(shape: Shape, fn: (input: I) => unknown): Handler {
-  return (input) => {
-    checkShape(input, shape, EcsErrors.InvalidParameterException);
-    return fn(withoutNulls(input) as I);
-  };
-}
+/** Operations check their input against its shape before the handler sees it. */
+const op = shapedOperations(EcsErrors.InvalidParameterException);
 
 export interface EcsProvider {
   readonly service: JsonService;

@@ -1,4 +1,4 @@
-import { checkShape, S, withoutNulls, type Handler, type JsonService, type Shape } from '../api/index.js';
+import { S, shapedOperations, type JsonService, type Shape } from '../api/index.js';
 import type { Clock } from '../core/index.js';
 import type { DeadLetter, Delivery } from './delivery/model.js';
 import { constraint, EventsErrors } from './errors.js';
@@ -35,12 +35,8 @@ const shapes = {
   RedriveDeadLetters: S.struct({ Ids: S.strings }, ['Ids']),
 } satisfies Record<string, Shape>;
 
-function op<I>(shape: Shape, fn: (input: I) => unknown): Handler {
-  return (input) => {
-    checkShape(input, shape, EventsErrors.ValidationException);
-    return fn(withoutNulls(input) as I);
-  };
-}
+/** Operations check their input against its shape before the handler sees it. */
+const op = shapedOperations(EventsErrors.ValidationException);
 
 export function deadLetterService(queue: DeliveryQueue, clock: Clock, onQueued: () => void): JsonService {
   return {

@@ -1,5 +1,5 @@
 import type { PutRuleRequest } from '@aws-sdk/client-eventbridge';
-import { checkShape, withoutNulls, type Handler, type JsonService, type RequestContext, type Shape } from '../api/index.js';
+import { shapedOperations, type Handler, type JsonService } from '../api/index.js';
 import type { Buses } from './buses.js';
 import type { EventsContext } from './context.js';
 import { EventsErrors } from './errors.js';
@@ -9,13 +9,8 @@ import { eventsShapes as s, type EventsOperation } from './shapes.js';
 import { EventsTags } from './tags.js';
 import type { Targets } from './targets.js';
 
-/** An operation: its input is checked against the shape before the handler sees it. */
-function op<I>(shape: Shape, fn: (input: I, ctx: RequestContext) => unknown): Handler {
-  return (input, ctx) => {
-    checkShape(input, shape, EventsErrors.ValidationException);
-    return fn(withoutNulls(input) as I, ctx);
-  };
-}
+/** Operations check their input against its shape before the handler sees it. */
+const op = shapedOperations(EventsErrors.ValidationException);
 
 export interface EventsParts {
   readonly buses: Buses;

@@ -1,4 +1,4 @@
-import { checkShape, withoutNulls, type Handler, type JsonService, type Shape } from '../api/index.js';
+import { shapedOperations, type Handler, type JsonService } from '../api/index.js';
 import type { LogsContext, LogsDeps } from './context.js';
 import { LogsErrors } from './errors.js';
 import { LogGroups } from './groups.js';
@@ -10,13 +10,8 @@ import { LogStore } from './store.js';
 import { LogStreams } from './streams.js';
 import { LogTags } from './tags.js';
 
-/** An operation: its input is checked against the shape before the handler sees it. */
-function op<I>(shape: Shape, fn: (input: I) => unknown): Handler {
-  return (input) => {
-    checkShape(input, shape, LogsErrors.InvalidParameterException);
-    return fn(withoutNulls(input) as I);
-  };
-}
+/** Operations check their input against its shape before the handler sees it. */
+const op = shapedOperations(LogsErrors.InvalidParameterException);
 
 export interface LogsProvider {
   readonly service: JsonService;

@@ -1,4 +1,4 @@
-import { checkShape, withoutNulls, type Handler, type JsonService, type Shape } from '../api/index.js';
+import { shapedOperations, type Handler, type JsonService } from '../api/index.js';
 import { Activities } from './api/activities.js';
 import type { StatesContext } from './api/context.js';
 import { Executions } from './api/executions.js';
@@ -8,13 +8,8 @@ import { statesShapes, type StatesOperation } from './api/shapes.js';
 import { StatesTags } from './api/tags.js';
 import { StatesApiErrors } from './errors.js';
 
-/** An operation: its input is checked against the shape before the handler sees it. */
-function op<I>(shape: Shape, fn: (input: I) => unknown): Handler {
-  return (input) => {
-    checkShape(input, shape, StatesApiErrors.ValidationException);
-    return fn(withoutNulls(input) as I);
-  };
-}
+/** Operations check their input against its shape before the handler sees it. */
+const op = shapedOperations(StatesApiErrors.ValidationException);
 
 /** The Step Functions API (awsJson 1.0, `AWSStepFunctions`, signing name `states`). */
 export function createStatesService(ctx: StatesContext): JsonService {
