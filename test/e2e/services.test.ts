@@ -10,33 +10,18 @@ import {
   UpdateServiceCommand,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { awsCliAsync } from '../helpers/aws-cli.js';
-import { ecsClient } from '../helpers/sdk.js';
-import { SKIFF_BIN, startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
+import { SKIFF_BIN } from '../helpers/skiff-process.js';
+import { useSkiff } from '../helpers/use-skiff.js';
 import { NETWORK, describe1, register } from '../helpers/tasks.js';
 
-let skiff: SkiffProcess;
-let cleanup: () => void;
-let ecs: ReturnType<typeof ecsClient>;
-
-beforeAll(async () => {
-  const tmp = tempDataDir();
-  cleanup = tmp.cleanup;
-  skiff = await startSkiff(tmp.dir);
-  ecs = ecsClient(skiff.endpoint);
-});
-
-afterAll(async () => {
-  ecs.destroy();
-  await skiff.stop();
-  cleanup();
-});
+const env = useSkiff();
 
 const server = { name: 'web', command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'] };
 
 async function service(name: string): Promise<Service> {
-  const out = await ecs.send(new DescribeServicesCommand({ services: [name] }));
+  const out = await env.ecs.send(new DescribeServicesCommand({ services: [name] }));
   const s = out.services?.[0];
   if (!s) throw new Error(`no service ${name}`);
   return s;
@@ -54,13 +39,13 @@ async function until(name: string, cond: (s: Service) => boolean, seconds = 90):
 
 describe('ECS services on real Docker', () => {
   it('keeps the desired count, reaches a steady state, and services-stable returns', async () => {
-    const td = await register(ecs, [server]);
-    const created = await ecs.send(
+    const td = await register(env.ecs, [server]);
+    const created = await env.ecs.send(
       new CreateServiceCommand({ serviceName: 'keeper', taskDefinition: td, desiredCount: 2, launchType: 'FARGATE', networkConfiguration: NETWORK }),
     );
     expect(created.service).toMatchObject({ serviceName: 'keeper', status: 'ACTIVE', desiredCount: 2 });
     expect(created.service?.deployments?.[0]).toMatchObject({ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' });
-    const wait = await awsCliAsync(skiff.endpoint, ['ecs', 'wait', 'services-stable', '--services', 'keeper']);
+    const wait = await awsCliAsync(env.skiff.endpoint, ['ecs', 'wait', 'services-stable', '--services', 'keeper']);
     expect(wait.status, wait.stderr).toBe(0);
     const stable = await service('keeper');
     expect(stable).toMatchObject({ runningCount: 2, pendingCount: 0 });
@@ -69,9 +54,9 @@ describe('ECS services on real Docker', () => {
     expect(stable.events?.[0]?.message).toBe('(service keeper) has reached a steady state.');
     expect(stable.events?.some((e) => /\(service keeper\) has started 2 tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\./.test(e.message ?? ''))).toBe(true);
 
-    const tasks = await ecs.send(new ListTasksCommand({ serviceName: 'keeper' }));
+    const tasks = await env.ecs.send(new ListTasksCommand({ serviceName: 'keeper' }));
     expect(tasks.taskArns).toHaveLength(2);
-    const t = await describe1(ecs, tasks.taskArns?.[0] ?? '');
+    const t = await describe1(env.ecs, tasks.taskArns?.[0] ?? '');
     expect(t.group).toBe('service:keeper');
     expect(t.startedBy).toBe(stable.deployments?.[0]?.id);
 
@@ -79,17 +64,17 @@ describe('ECS services on real Docker', () => {
     const id = t.taskArn?.split('/').pop() ?? '';
     spawnSync('docker', ['kill', `skiff-${id}-web`]);
     await until('keeper', (s) => (s.events ?? []).filter((e) => /has started 1 tasks/.test(e.message ?? '')).length >= 1 && s.runningCount === 2);
-    const listed = await ecs.send(new ListServicesCommand({}));
+    const listed = await env.ecs.send(new ListServicesCommand({}));
     expect(listed.serviceArns).toContain(stable.serviceArn);
-    const cluster = (await ecs.send(new DescribeClustersCommand({}))).clusters?.[0];
+    const cluster = (await env.ecs.send(new DescribeClustersCommand({}))).clusters?.[0];
     expect(cluster?.runningTasksCount).toBeGreaterThanOrEqual(2);
     expect(cluster?.activeServicesCount).toBeGreaterThanOrEqual(1);
-    await expect(ecs.send(new DeleteClusterCommand({ cluster: 'default' }))).rejects.toMatchObject({ name: 'ClusterContainsServicesException' });
+    await expect(env.ecs.send(new DeleteClusterCommand({ cluster: 'default' }))).rejects.toMatchObject({ name: 'ClusterContainsServicesException' });
   });
 
   it('scales with skiff scale and lists with skiff services', async () => {
     const skiffCli = (args: string[]) =>
-      spawnSync(process.execPath, [SKIFF_BIN, ...args, '--endpoint', skiff.endpoint], { encoding: 'utf8', timeout: 30_000 });
+      spawnSync(process.execPath, [SKIFF_BIN, ...args, '--endpoint', env.skiff.endpoint], { encoding: 'utf8', timeout: 30_000 });
     const scaled = skiffCli(['scale', 'keeper', '3']);
     expect(scaled.status, scaled.stderr).toBe(0);
     expect(scaled.stdout).toMatch(/keeper: desired count 3/);
@@ -102,11 +87,11 @@ describe('ECS services on real Docker', () => {
   });
 
   it('rolls out a new task definition, minimumHealthyPercent 100 keeping capacity', async () => {
-    const td1 = await register(ecs, [server]);
-    await ecs.send(new CreateServiceCommand({ serviceName: 'roller', taskDefinition: td1, desiredCount: 2, networkConfiguration: NETWORK }));
+    const td1 = await register(env.ecs, [server]);
+    await env.ecs.send(new CreateServiceCommand({ serviceName: 'roller', taskDefinition: td1, desiredCount: 2, networkConfiguration: NETWORK }));
     await until('roller', (s) => s.deployments?.length === 1 && s.runningCount === 2 && s.deployments[0]?.rolloutState === 'COMPLETED');
-    const td2 = await register(ecs, [{ ...server, environment: [{ name: 'V', value: '2' }] }]);
-    await ecs.send(new UpdateServiceCommand({ service: 'roller', taskDefinition: td2 }));
+    const td2 = await register(env.ecs, [{ ...server, environment: [{ name: 'V', value: '2' }] }]);
+    await env.ecs.send(new UpdateServiceCommand({ service: 'roller', taskDefinition: td2 }));
     let minRunning = Infinity;
     const done = await until('roller', (s) => {
       minRunning = Math.min(minRunning, s.runningCount ?? 0);
@@ -117,8 +102,8 @@ describe('ECS services on real Docker', () => {
   });
 
   it('trips the circuit breaker on crashing tasks and rolls back', async () => {
-    const good = await register(ecs, [server]);
-    await ecs.send(
+    const good = await register(env.ecs, [server]);
+    await env.ecs.send(
       new CreateServiceCommand({
         serviceName: 'breaker',
         taskDefinition: good,
@@ -128,8 +113,8 @@ describe('ECS services on real Docker', () => {
       }),
     );
     await until('breaker', (s) => s.deployments?.[0]?.rolloutState === 'COMPLETED');
-    const bad = await register(ecs, [{ name: 'web', command: ['sh', '-c', 'exit 1'] }]);
-    await ecs.send(new UpdateServiceCommand({ service: 'breaker', taskDefinition: bad }));
+    const bad = await register(env.ecs, [{ name: 'web', command: ['sh', '-c', 'exit 1'] }]);
+    await env.ecs.send(new UpdateServiceCommand({ service: 'breaker', taskDefinition: bad }));
     const rolledBack = await until(
       'breaker',
       (s) => s.taskDefinition === good && s.deployments?.length === 1 && s.deployments[0]?.rolloutState === 'COMPLETED',
@@ -140,14 +125,14 @@ describe('ECS services on real Docker', () => {
   });
 
   it('deletes: DRAINING, tasks stopped, then INACTIVE', async () => {
-    const td = await register(ecs, [server]);
-    await ecs.send(new CreateServiceCommand({ serviceName: 'doomed', taskDefinition: td, desiredCount: 1, networkConfiguration: NETWORK }));
+    const td = await register(env.ecs, [server]);
+    await env.ecs.send(new CreateServiceCommand({ serviceName: 'doomed', taskDefinition: td, desiredCount: 1, networkConfiguration: NETWORK }));
     await until('doomed', (s) => s.runningCount === 1);
-    await expect(ecs.send(new DeleteServiceCommand({ service: 'doomed' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
-    const deleted = await ecs.send(new DeleteServiceCommand({ service: 'doomed', force: true }));
+    await expect(env.ecs.send(new DeleteServiceCommand({ service: 'doomed' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    const deleted = await env.ecs.send(new DeleteServiceCommand({ service: 'doomed', force: true }));
     expect(deleted.service?.status).toBe('DRAINING');
     await until('doomed', (s) => s.status === 'INACTIVE');
-    const missing = await ecs.send(new UpdateServiceCommand({ service: 'doomed', desiredCount: 1 })).catch((e: Error) => e);
+    const missing = await env.ecs.send(new UpdateServiceCommand({ service: 'doomed', desiredCount: 1 })).catch((e: Error) => e);
     expect((missing as Error).name).toBe('ServiceNotFoundException');
   });
 });

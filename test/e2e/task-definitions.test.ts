@@ -8,34 +8,18 @@ import {
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { awsCli } from '../helpers/aws-cli.js';
-import { ecsClient } from '../helpers/sdk.js';
-import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
+import { useSkiff } from '../helpers/use-skiff.js';
 import { INVALID_CASES, validBase } from './invalid-task-definitions.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 
-let skiff: SkiffProcess;
-let cleanup: () => void;
-let ecs: ReturnType<typeof ecsClient>;
-
-beforeAll(async () => {
-  const tmp = tempDataDir();
-  cleanup = tmp.cleanup;
-  skiff = await startSkiff(tmp.dir);
-  ecs = ecsClient(skiff.endpoint);
-});
-
-afterAll(async () => {
-  ecs.destroy();
-  await skiff.stop();
-  cleanup();
-});
+const env = useSkiff();
 
 describe('task definitions through AWS CLI v2', () => {
   it('registers the seed article\'s --cli-input-json file and describes, lists and deregisters it', () => {
-    const reg = awsCli(skiff.endpoint, ['ecs', 'register-task-definition', '--cli-input-json', 'file://bean-counter-task-definition.json'], FIXTURES);
+    const reg = awsCli(env.skiff.endpoint, ['ecs', 'register-task-definition', '--cli-input-json', 'file://bean-counter-task-definition.json'], FIXTURES);
     expect(reg.status, reg.stderr).toBe(0);
     const td = (reg.json as { taskDefinition: Record<string, unknown> }).taskDefinition;
     expect(td).toMatchObject({
@@ -60,26 +44,26 @@ describe('task definitions through AWS CLI v2', () => {
       portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }],
     });
 
-    const again = awsCli(skiff.endpoint, ['ecs', 'register-task-definition', '--cli-input-json', 'file://bean-counter-task-definition.json'], FIXTURES);
+    const again = awsCli(env.skiff.endpoint, ['ecs', 'register-task-definition', '--cli-input-json', 'file://bean-counter-task-definition.json'], FIXTURES);
     expect((again.json as { taskDefinition: { revision: number } }).taskDefinition.revision).toBe(2);
 
-    const described = awsCli(skiff.endpoint, ['ecs', 'describe-task-definition', '--task-definition', 'bean-counter-service-task']);
+    const described = awsCli(env.skiff.endpoint, ['ecs', 'describe-task-definition', '--task-definition', 'bean-counter-service-task']);
     expect((described.json as { taskDefinition: { revision: number } }).taskDefinition.revision).toBe(2);
 
-    const listed = awsCli(skiff.endpoint, ['ecs', 'list-task-definitions', '--family-prefix', 'bean-counter-service-task']);
+    const listed = awsCli(env.skiff.endpoint, ['ecs', 'list-task-definitions', '--family-prefix', 'bean-counter-service-task']);
     expect((listed.json as { taskDefinitionArns: string[] }).taskDefinitionArns).toEqual([
       'arn:aws:ecs:us-east-1:000000000000:task-definition/bean-counter-service-task:1',
       'arn:aws:ecs:us-east-1:000000000000:task-definition/bean-counter-service-task:2',
     ]);
 
-    const dereg = awsCli(skiff.endpoint, ['ecs', 'deregister-task-definition', '--task-definition', 'bean-counter-service-task:2']);
+    const dereg = awsCli(env.skiff.endpoint, ['ecs', 'deregister-task-definition', '--task-definition', 'bean-counter-service-task:2']);
     expect(dereg.json).toMatchObject({ taskDefinition: { status: 'INACTIVE', revision: 2 } });
-    const latest = awsCli(skiff.endpoint, ['ecs', 'describe-task-definition', '--task-definition', 'bean-counter-service-task']);
+    const latest = awsCli(env.skiff.endpoint, ['ecs', 'describe-task-definition', '--task-definition', 'bean-counter-service-task']);
     expect((latest.json as { taskDefinition: { revision: number } }).taskDefinition.revision).toBe(1);
   });
 
   it('prints the named exception for an invalid definition', () => {
-    const r = awsCli(skiff.endpoint, [
+    const r = awsCli(env.skiff.endpoint, [
       'ecs', 'register-task-definition', '--family', 'cli-bad', '--requires-compatibilities', 'FARGATE',
       '--network-mode', 'awsvpc', '--cpu', '256', '--memory', '4096',
       '--container-definitions', JSON.stringify([{ name: 'a', image: 'x' }]),
@@ -92,59 +76,59 @@ describe('task definitions through AWS CLI v2', () => {
 
 describe('task definitions through AWS SDK v3', () => {
   it('accepts "1 vCPU" / "2 GB" and returns them as units', async () => {
-    const out = await ecs.send(new RegisterTaskDefinitionCommand({ ...validBase('units'), cpu: '1 vCPU', memory: '2 GB' }));
+    const out = await env.ecs.send(new RegisterTaskDefinitionCommand({ ...validBase('units'), cpu: '1 vCPU', memory: '2 GB' }));
     expect(out.taskDefinition).toMatchObject({ cpu: '1024', memory: '2048', revision: 1 });
   });
 
   it('describes by family, family:revision and ARN, with tags on request', async () => {
-    const reg = await ecs.send(new RegisterTaskDefinitionCommand({ ...validBase('tagged'), tags: [{ key: 'team', value: 'core' }] }));
+    const reg = await env.ecs.send(new RegisterTaskDefinitionCommand({ ...validBase('tagged'), tags: [{ key: 'team', value: 'core' }] }));
     const arn = reg.taskDefinition?.taskDefinitionArn ?? '';
     for (const ref of ['tagged', 'tagged:1', arn]) {
-      const d = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref }));
+      const d = await env.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref }));
       expect(d.taskDefinition?.taskDefinitionArn).toBe(arn);
       expect(d.tags).toBeUndefined();
     }
-    const withTags = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'tagged', include: ['TAGS'] }));
+    const withTags = await env.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'tagged', include: ['TAGS'] }));
     expect(withTags.tags).toEqual([{ key: 'team', value: 'core' }]);
     expect(withTags.taskDefinition?.registeredAt).toBeInstanceOf(Date);
   });
 
   it('lists with status, sort and pagination, and lists families', async () => {
-    for (let i = 0; i < 5; i++) await ecs.send(new RegisterTaskDefinitionCommand(validBase('paged')));
-    await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'paged:2' }));
-    const desc = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'paged', sort: 'DESC', maxResults: 2 }));
+    for (let i = 0; i < 5; i++) await env.ecs.send(new RegisterTaskDefinitionCommand(validBase('paged')));
+    await env.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'paged:2' }));
+    const desc = await env.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'paged', sort: 'DESC', maxResults: 2 }));
     expect(desc.taskDefinitionArns?.map((a) => a.split(':').pop())).toEqual(['5', '4']);
-    const rest = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'paged', sort: 'DESC', nextToken: desc.nextToken }));
+    const rest = await env.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'paged', sort: 'DESC', nextToken: desc.nextToken }));
     expect(rest.taskDefinitionArns?.map((a) => a.split(':').pop())).toEqual(['3', '1']);
-    const inactive = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'paged', status: 'INACTIVE' }));
+    const inactive = await env.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'paged', status: 'INACTIVE' }));
     expect(inactive.taskDefinitionArns?.map((a) => a.split(':').pop())).toEqual(['2']);
 
-    await ecs.send(new RegisterTaskDefinitionCommand(validBase('gone')));
-    await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'gone:1' }));
-    const active = await ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE' }));
+    await env.ecs.send(new RegisterTaskDefinitionCommand(validBase('gone')));
+    await env.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'gone:1' }));
+    const active = await env.ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE' }));
     expect(active.families).toContain('paged');
     expect(active.families).not.toContain('gone');
-    const inactiveFamilies = await ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'INACTIVE', familyPrefix: 'go' }));
+    const inactiveFamilies = await env.ecs.send(new ListTaskDefinitionFamiliesCommand({ status: 'INACTIVE', familyPrefix: 'go' }));
     expect(inactiveFamilies.families).toEqual(['gone']);
   });
 
   it('deletes only INACTIVE revisions', async () => {
-    await ecs.send(new RegisterTaskDefinitionCommand(validBase('del')));
-    await ecs.send(new RegisterTaskDefinitionCommand(validBase('del')));
-    await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'del:1' }));
-    const out = await ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: ['del:1', 'del:2', 'del:9'] }));
+    await env.ecs.send(new RegisterTaskDefinitionCommand(validBase('del')));
+    await env.ecs.send(new RegisterTaskDefinitionCommand(validBase('del')));
+    await env.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: 'del:1' }));
+    const out = await env.ecs.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: ['del:1', 'del:2', 'del:9'] }));
     expect(out.taskDefinitions?.map((t) => [t.revision, t.status])).toEqual([[1, 'DELETE_IN_PROGRESS']]);
     expect(out.failures?.map((f) => f.reason)).toEqual([
       expect.stringMatching(/still in ACTIVE status/),
       expect.stringMatching(/does not exist/),
     ]);
     // revision numbers are never reused
-    expect((await ecs.send(new RegisterTaskDefinitionCommand(validBase('del')))).taskDefinition?.revision).toBe(3);
+    expect((await env.ecs.send(new RegisterTaskDefinitionCommand(validBase('del')))).taskDefinition?.revision).toBe(3);
   });
 
   it.each(INVALID_CASES.filter((c) => !c.rawOnly).map((c) => [c.name, c] as const))('refuses %s with the named exception', async (_name, c) => {
     const input = c.input() as unknown as RegisterTaskDefinitionCommandInput;
-    const err = await ecs.send(new RegisterTaskDefinitionCommand(input)).then(
+    const err = await env.ecs.send(new RegisterTaskDefinitionCommand(input)).then(
       () => undefined,
       (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } },
     );
@@ -155,7 +139,7 @@ describe('task definitions through AWS SDK v3', () => {
     // and nothing was stored
     const fam = input.family;
     if (fam) {
-      await expect(ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: fam }))).rejects.toMatchObject({ name: 'ClientException' });
+      await expect(env.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: fam }))).rejects.toMatchObject({ name: 'ClientException' });
     }
   });
 
@@ -166,7 +150,7 @@ describe('task definitions through AWS SDK v3', () => {
 
 describe('the invalid table over raw HTTP', () => {
   it.each(INVALID_CASES.filter((c) => c.rawOnly).map((c) => [c.name, c] as const))('refuses %s', async (_name, c) => {
-    const res = await fetch(skiff.endpoint, {
+    const res = await fetch(env.skiff.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition' },
       body: JSON.stringify(c.input()),
@@ -184,7 +168,7 @@ describe('the invalid table through AWS CLI v2', () => {
     const { awsCliAsync } = await import('../helpers/aws-cli.js');
     const results = await Promise.all(
       INVALID_CASES.map(async (c) => {
-        const r = await awsCliAsync(skiff.endpoint, ['ecs', 'register-task-definition', '--cli-input-json', JSON.stringify(c.input())]);
+        const r = await awsCliAsync(env.skiff.endpoint, ['ecs', 'register-task-definition', '--cli-input-json', JSON.stringify(c.input())]);
         return { c, r };
       }),
     );

@@ -1,38 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { awsCli, awsCliAsync } from '../helpers/aws-cli.js';
-import { ecsClient } from '../helpers/sdk.js';
-import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
+import { useSkiff } from '../helpers/use-skiff.js';
 import { NETWORK, describe1, register, run, running, stopped, waitFor } from '../helpers/tasks.js';
 
-let skiff: SkiffProcess;
-let cleanup: () => void;
-let ecs: ReturnType<typeof ecsClient>;
-
-beforeAll(async () => {
-  const tmp = tempDataDir();
-  cleanup = tmp.cleanup;
-  skiff = await startSkiff(tmp.dir);
-  ecs = ecsClient(skiff.endpoint);
-});
-
-afterAll(async () => {
-  ecs.destroy();
-  await skiff.stop();
-  cleanup();
-  // nothing skiff created outlives it (containers are labelled dev.skiff.managed)
-});
+const env = useSkiff();
 
 describe('tasks on real Docker', () => {
   it('runs a one-shot task to exit 0; aws ecs wait tasks-stopped returns', async () => {
-    const td = await register(ecs, [{ name: 'job', command: ['sh', '-c', 'echo hello from the job; echo to stderr >&2'] }]);
-    const task = await run(ecs, td);
+    const td = await register(env.ecs, [{ name: 'job', command: ['sh', '-c', 'echo hello from the job; echo to stderr >&2'] }]);
+    const task = await run(env.ecs, td);
     expect(task).toMatchObject({ lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', launchType: 'FARGATE' });
     expect(task.taskArn).toMatch(/^arn:aws:ecs:us-east-1:000000000000:task\/default\/[0-9a-f]{32}$/);
-    const wait = await awsCliAsync(skiff.endpoint, ['ecs', 'wait', 'tasks-stopped', '--tasks', task.taskArn ?? '']);
+    const wait = await awsCliAsync(env.skiff.endpoint, ['ecs', 'wait', 'tasks-stopped', '--tasks', task.taskArn ?? '']);
     expect(wait.status, wait.stderr).toBe(0);
-    const done = await describe1(ecs, task.taskArn ?? '');
+    const done = await describe1(env.ecs, task.taskArn ?? '');
     expect(done).toMatchObject({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited' });
     expect(done.containers?.[0]).toMatchObject({ name: 'job', exitCode: 0, lastStatus: 'STOPPED' });
     for (const f of ['createdAt', 'pullStartedAt', 'pullStoppedAt', 'startedAt', 'stoppingAt', 'executionStoppedAt', 'stoppedAt'] as const) {
@@ -43,7 +26,7 @@ describe('tasks on real Docker', () => {
     // its output is in CloudWatch Logs under <prefix>/<container>/<task id>
     const family = td.split('/')[1]?.split(':')[0] ?? '';
     const taskId = task.taskArn?.split('/').pop() ?? '';
-    const logs = awsCli(skiff.endpoint, [
+    const logs = awsCli(env.skiff.endpoint, [
       'logs', 'get-log-events', '--log-group-name', `/ecs/${family}`, '--log-stream-name', `ecs/job/${taskId}`, '--start-from-head',
     ]);
     expect(logs.status, logs.stderr).toBe(0);
@@ -52,13 +35,13 @@ describe('tasks on real Docker', () => {
   });
 
   it('gives containers the task metadata endpoint', async () => {
-    const td = await register(ecs, [{ name: 'meta', command: ['sh', '-c', 'wget -q -O- "$ECS_CONTAINER_METADATA_URI_V4/task"'] }]);
-    const task = await run(ecs, td);
-    const done = await waitFor(ecs, task.taskArn ?? '', stopped);
+    const td = await register(env.ecs, [{ name: 'meta', command: ['sh', '-c', 'wget -q -O- "$ECS_CONTAINER_METADATA_URI_V4/task"'] }]);
+    const task = await run(env.ecs, td);
+    const done = await waitFor(env.ecs, task.taskArn ?? '', stopped);
     expect(done.containers?.[0]?.exitCode).toBe(0);
     const family = td.split('/')[1]?.split(':')[0] ?? '';
     const taskId = task.taskArn?.split('/').pop() ?? '';
-    const logs = awsCli(skiff.endpoint, ['logs', 'get-log-events', '--log-group-name', `/ecs/${family}`, '--log-stream-name', `ecs/meta/${taskId}`, '--start-from-head']);
+    const logs = awsCli(env.skiff.endpoint, ['logs', 'get-log-events', '--log-group-name', `/ecs/${family}`, '--log-stream-name', `ecs/meta/${taskId}`, '--start-from-head']);
     const body = (logs.json as { events: Array<{ message: string }> }).events.map((e) => e.message).join('');
     const meta = JSON.parse(body) as { TaskARN: string; Containers: Array<{ Name: string }> };
     expect(meta.TaskARN).toBe(task.taskArn);
@@ -66,12 +49,12 @@ describe('tasks on real Docker', () => {
   });
 
   it('stops the sidecars when the essential container exits', async () => {
-    const td = await register(ecs, [
+    const td = await register(env.ecs, [
       { name: 'app', command: ['sh', '-c', 'sleep 1; exit 3'] },
       { name: 'sidecar', essential: false, command: ['sleep', '600'], stopTimeout: 2 },
     ]);
-    const task = await run(ecs, td);
-    const done = await waitFor(ecs, task.taskArn ?? '', stopped);
+    const task = await run(env.ecs, td);
+    const done = await waitFor(env.ecs, task.taskArn ?? '', stopped);
     expect(done.stopCode).toBe('EssentialContainerExited');
     expect(done.stoppedReason).toBe('Essential container in task exited');
     const byName = Object.fromEntries((done.containers ?? []).map((c) => [c.name, c]));
@@ -81,7 +64,7 @@ describe('tasks on real Docker', () => {
   });
 
   it('observes dependsOn SUCCESS and HEALTHY, and containers share localhost', async () => {
-    const td = await register(ecs, [
+    const td = await register(env.ecs, [
       {
         name: 'web',
         essential: false,
@@ -96,8 +79,8 @@ describe('tasks on real Docker', () => {
         dependsOn: [{ containerName: 'web', condition: 'HEALTHY' }, { containerName: 'init', condition: 'SUCCESS' }],
       },
     ]);
-    const task = await run(ecs, td);
-    const done = await waitFor(ecs, task.taskArn ?? '', stopped, 90);
+    const task = await run(env.ecs, td);
+    const done = await waitFor(env.ecs, task.taskArn ?? '', stopped, 90);
     const byName = Object.fromEntries((done.containers ?? []).map((c) => [c.name, c]));
     // app only ran after web was healthy: its request over localhost succeeded
     expect(byName['app']?.exitCode).toBe(0);
@@ -106,26 +89,26 @@ describe('tasks on real Docker', () => {
   });
 
   it('fails the task when a SUCCESS dependency exits non-zero', async () => {
-    const td = await register(ecs, [
+    const td = await register(env.ecs, [
       { name: 'init', essential: false, command: ['sh', '-c', 'exit 4'] },
       { name: 'app', command: ['sleep', '600'], dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] },
     ]);
-    const done = await waitFor(ecs, (await run(ecs, td)).taskArn ?? '', stopped);
+    const done = await waitFor(env.ecs, (await run(env.ecs, td)).taskArn ?? '', stopped);
     expect(done.stopCode).toBe('TaskFailedToStart');
     expect(done.stoppedReason).toMatch(/'init' exited with code 4/);
     expect(done.containers?.find((c) => c.name === 'app')?.runtimeId).toBeUndefined();
   });
 
   it('StopTask sends SIGTERM, then SIGKILL after stopTimeout', async () => {
-    const td = await register(ecs, [
+    const td = await register(env.ecs, [
       { name: 'stubborn', command: ['sh', '-c', 'trap "" TERM; while true; do sleep 1; done'], stopTimeout: 2 },
       { name: 'polite', essential: false, command: ['sh', '-c', 'trap "exit 42" TERM; while true; do sleep 1; done'] },
     ]);
-    const task = await run(ecs, td);
-    await waitFor(ecs, task.taskArn ?? '', running);
-    const stop = await ecs.send(new StopTaskCommand({ task: task.taskArn, reason: 'test says stop' }));
+    const task = await run(env.ecs, td);
+    await waitFor(env.ecs, task.taskArn ?? '', running);
+    const stop = await env.ecs.send(new StopTaskCommand({ task: task.taskArn, reason: 'test says stop' }));
     expect(stop.task?.desiredStatus).toBe('STOPPED');
-    const done = await waitFor(ecs, task.taskArn ?? '', stopped);
+    const done = await waitFor(env.ecs, task.taskArn ?? '', stopped);
     expect(done).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'test says stop' });
     const byName = Object.fromEntries((done.containers ?? []).map((c) => [c.name, c]));
     expect(byName['stubborn']?.exitCode).toBe(137);
@@ -133,20 +116,20 @@ describe('tasks on real Docker', () => {
   });
 
   it('ends a container over its memory limit as OOM 137', async () => {
-    const td = await register(ecs, [{ name: 'hog', memory: 16, command: ['sh', '-c', 'head -c 200m /dev/zero | tail'] }]);
-    const done = await waitFor(ecs, (await run(ecs, td)).taskArn ?? '', stopped);
+    const td = await register(env.ecs, [{ name: 'hog', memory: 16, command: ['sh', '-c', 'head -c 200m /dev/zero | tail'] }]);
+    const done = await waitFor(env.ecs, (await run(env.ecs, td)).taskArn ?? '', stopped);
     expect(done.containers?.[0]).toMatchObject({ exitCode: 137, reason: expect.stringMatching(/^OutOfMemoryError/) });
   });
 
   it('fails fast with CannotPullContainerError for a missing image', async () => {
-    const td = await register(ecs, [{ name: 'ghost', image: 'skiff-test/does-not-exist:latest' }]);
-    const done = await waitFor(ecs, (await run(ecs, td)).taskArn ?? '', stopped, 60);
+    const td = await register(env.ecs, [{ name: 'ghost', image: 'skiff-test/does-not-exist:latest' }]);
+    const done = await waitFor(env.ecs, (await run(env.ecs, td)).taskArn ?? '', stopped, 60);
     expect(done.stopCode).toBe('TaskFailedToStart');
     expect(done.stoppedReason).toMatch(/^CannotPullContainerError: /);
   });
 
   it('publishes container ports on distinct 127.0.0.1 ports for two tasks', async () => {
-    const td = await register(ecs, [
+    const td = await register(env.ecs, [
       {
         name: 'web',
         portMappings: [{ containerPort: 80 }],
@@ -154,9 +137,9 @@ describe('tasks on real Docker', () => {
         command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && httpd -f -p 80 -h /www'],
       },
     ]);
-    const [a, b] = await Promise.all([run(ecs, td), run(ecs, td)]);
-    const ra = await waitFor(ecs, a.taskArn ?? '', running);
-    const rb = await waitFor(ecs, b.taskArn ?? '', running);
+    const [a, b] = await Promise.all([run(env.ecs, td), run(env.ecs, td)]);
+    const ra = await waitFor(env.ecs, a.taskArn ?? '', running);
+    const rb = await waitFor(env.ecs, b.taskArn ?? '', running);
     const pa = ra.containers?.[0]?.networkBindings?.[0];
     const pb = rb.containers?.[0]?.networkBindings?.[0];
     expect(pa).toMatchObject({ bindIP: '127.0.0.1', containerPort: 80, protocol: 'tcp' });
@@ -165,16 +148,16 @@ describe('tasks on real Docker', () => {
       const res = await fetchRetry(`http://127.0.0.1:${p?.hostPort}/`);
       expect(res.status).toBe(200);
     }
-    await ecs.send(new StopTaskCommand({ task: a.taskArn }));
-    await ecs.send(new StopTaskCommand({ task: b.taskArn }));
-    const listed = await ecs.send(new ListTasksCommand({ family: td.split('/')[1]?.split(':')[0], desiredStatus: 'STOPPED' }));
+    await env.ecs.send(new StopTaskCommand({ task: a.taskArn }));
+    await env.ecs.send(new StopTaskCommand({ task: b.taskArn }));
+    const listed = await env.ecs.send(new ListTasksCommand({ family: td.split('/')[1]?.split(':')[0], desiredStatus: 'STOPPED' }));
     expect(listed.taskArns).toEqual(expect.arrayContaining([a.taskArn, b.taskArn]));
-    await waitFor(ecs, a.taskArn ?? '', stopped);
-    await waitFor(ecs, b.taskArn ?? '', stopped);
+    await waitFor(env.ecs, a.taskArn ?? '', stopped);
+    await waitFor(env.ecs, b.taskArn ?? '', stopped);
   });
 
   it('runs the seed article\'s run-task --cli-input-json with overrides through AWS CLI v2', async () => {
-    const td = await register(ecs, [{ name: 'tom-thumb-container', command: ['sh', '-c', 'test "$INPUT_VIDEO_FILE_URL" = s3://videos/a.mp4'] }]);
+    const td = await register(env.ecs, [{ name: 'tom-thumb-container', command: ['sh', '-c', 'test "$INPUT_VIDEO_FILE_URL" = s3://videos/a.mp4'] }]);
     const input = {
       cluster: 'default',
       taskDefinition: td.split('/')[1]?.split(':')[0],
@@ -188,31 +171,31 @@ describe('tasks on real Docker', () => {
       platformVersion: 'LATEST',
       networkConfiguration: { awsvpcConfiguration: { subnets: ['SUBNET1', 'SUBNET2'], securityGroups: ['SECURITYGROUP'], assignPublicIp: 'ENABLED' } },
     };
-    const r = awsCli(skiff.endpoint, ['ecs', 'run-task', '--cli-input-json', JSON.stringify(input)]);
+    const r = awsCli(env.skiff.endpoint, ['ecs', 'run-task', '--cli-input-json', JSON.stringify(input)]);
     expect(r.status, r.stderr).toBe(0);
     const task = (r.json as { tasks: Array<{ taskArn: string; overrides: unknown }> }).tasks[0];
     expect(task?.overrides).toMatchObject({ containerOverrides: [{ name: 'tom-thumb-container' }] });
-    const done = await waitFor(ecs, task?.taskArn ?? '', stopped);
+    const done = await waitFor(env.ecs, task?.taskArn ?? '', stopped);
     // the override reached the container: its test exited 0
     expect(done.containers?.[0]?.exitCode).toBe(0);
   });
 
   it('refuses RunTask without a network configuration, as Fargate does', async () => {
-    const td = await register(ecs, [{ name: 'x' }]);
-    await expect(ecs.send(new RunTaskCommand({ taskDefinition: td }))).rejects.toMatchObject({
+    const td = await register(env.ecs, [{ name: 'x' }]);
+    await expect(env.ecs.send(new RunTaskCommand({ taskDefinition: td }))).rejects.toMatchObject({
       name: 'InvalidParameterException',
       message: expect.stringMatching(/Network Configuration must be provided/),
     });
-    await expect(ecs.send(new RunTaskCommand({ taskDefinition: td, networkConfiguration: NETWORK, count: 11 }))).rejects.toMatchObject({
+    await expect(env.ecs.send(new RunTaskCommand({ taskDefinition: td, networkConfiguration: NETWORK, count: 11 }))).rejects.toMatchObject({
       name: 'InvalidParameterException',
     });
   });
 
   it('leaves no containers behind for the stopped tasks', async () => {
-    const listed = await ecs.send(new ListTasksCommand({ desiredStatus: 'STOPPED' }));
+    const listed = await env.ecs.send(new ListTasksCommand({ desiredStatus: 'STOPPED' }));
     expect(listed.taskArns?.length).toBeGreaterThan(5);
     for (const arn of listed.taskArns ?? []) {
-      await waitFor(ecs, arn, stopped);
+      await waitFor(env.ecs, arn, stopped);
       const id = arn.split('/').pop() ?? '';
       const r = spawnSync('docker', ['ps', '-aq', '--filter', `label=dev.skiff.task=${id}`], { encoding: 'utf8' });
       expect(r.stdout.trim(), `containers of ${id}`).toBe('');
