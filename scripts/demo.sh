@@ -9,8 +9,8 @@
 # Run it through `make run` (which runs setup and build first), or directly
 # once dist/ is built.
 #
-# Later issues will extend this demo to run the task it registers
-# (aws ecs run-task, then its logs through aws logs / skiff logs).
+# It then runs the task it registered, waits for it to stop and shows its output
+# through the CloudWatch Logs API.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -95,7 +95,18 @@ aws_() {
 aws_ ecs create-cluster --cluster-name demo
 aws_ ecs register-task-definition --cli-input-json file://examples/hello-taskdef.json
 aws_ ecs list-task-definitions
-aws_ ecs describe-task-definition --task-definition hello
+aws_ ecs describe-task-definition --task-definition hello --query 'taskDefinition.{family: family, revision: revision, cpu: cpu, memory: memory}'
+
+# the main job: a container on demand, by its CPU and memory
+printf '$ aws ecs run-task --cluster demo --task-definition hello --launch-type FARGATE ...\n'
+TASK_ARN=$("$AWS" --endpoint-url "$ENDPOINT" --region us-east-1 ecs run-task --cluster demo --task-definition hello \
+  --launch-type FARGATE --network-configuration 'awsvpcConfiguration={subnets=[subnet-demo],assignPublicIp=ENABLED}' \
+  --query 'tasks[0].taskArn' --output text)
+echo "$TASK_ARN"
+echo
+aws_ ecs wait tasks-stopped --cluster demo --tasks "$TASK_ARN"
+aws_ ecs describe-tasks --cluster demo --tasks "$TASK_ARN" --query 'tasks[0].{lastStatus: lastStatus, stopCode: stopCode, exitCode: containers[0].exitCode}'
+aws_ logs get-log-events --log-group-name /ecs/hello --log-stream-name "ecs/hello/${TASK_ARN##*/}" --start-from-head --query 'events[].message'
 
 say "skiff keeps running at $ENDPOINT (data: $DATA_DIR). Try, for example:"
 say "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test $AWS --endpoint-url $ENDPOINT --region us-east-1 ecs list-clusters"
