@@ -34,7 +34,11 @@ export class Edge {
         else res.destroy();
       });
     });
+    // SDK clients pool connections: keep idle ones longer than their own idle limits, and
+    // keep the header deadline above the keep-alive one so Node's periodic connection
+    // check never closes an idle pooled socket a client is about to reuse
     this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 70_000;
   }
 
   addJsonService(svc: JsonService): void {
