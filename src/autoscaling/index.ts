@@ -4,5 +4,4 @@ export type { EvaluationSettings } from './eval-types.js';
 export type { MetricsSource, PredefinedMetric, ScalableServices, ScalableServiceState } from './ports.js';
 export { PREDEFINED_METRICS } from './ports.js';
 export { AutoscalingErrors, type AutoscalingErrorCode } from './errors.js';
-export { parseMetricsPeriod } from './period.js';
 export { parseEcsResourceId } from './names.js';

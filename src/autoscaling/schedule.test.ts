@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../core/index.js';
-import { parseMetricsPeriod } from './period.js';
+import { parseDuration } from '../core/index.js';
 import { cronMatches, latestCronFire, parseCron } from './cron.js';
 import { latestFire, parseSchedule, type ScheduleWindow } from './schedule.js';
 import { localTime, zonedToUtc } from './zoned-time.js';
@@ -133,7 +133,7 @@ describe('the metrics period option', () => {
     ['1m', 60_000],
     ['1500ms', 1500],
     ['60', 60_000],
-  ])('reads %s', (text, ms) => expect(parseMetricsPeriod(text)).toBe(ms));
+  ])('reads %s', (text, ms) => expect(parseDuration(text, 'metrics period')).toBe(ms));
 
-  it.each(['0s', '500ms', '2h', 'fast', '-5s'])('refuses %s', (text) => expect(() => parseMetricsPeriod(text)).toThrow(/metrics period/));
+  it.each(['0s', '500ms', '2h', 'fast', '-5s'])('refuses %s', (text) => expect(() => parseDuration(text, 'metrics period')).toThrow(/metrics period/));
 });

@@ -83,11 +83,6 @@ export class TaskExecutor {
     return { ...labels, [INSTANCE_LABEL]: this.deps.instanceId };
   }
 
-  /** Resolves when every log pump has finished (used at shutdown, after the driver closes). */
-  async drain(timeoutMs: number): Promise<void> {
-    await Promise.race([Promise.all(this.pumps.values()), sleep(timeoutMs)]);
-  }
-
   private async provision(task: StoredTask, td: StoredTaskDefinition, taskId: string): Promise<void> {
     // a sandbox from before a crash between create and save is not reusable (ports unknown)
     for (const stale of await this.deps.driver.list(this.mine({ [TASK_LABEL]: taskId, [CONTAINER_LABEL]: SANDBOX_CONTAINER_NAME }))) {

@@ -96,11 +96,6 @@ export class TaskRunner {
     await Promise.all(this.loops.values());
   }
 
-  /** Resolves when no pass is running (tests use it to wait for quiescence). */
-  async idle(): Promise<void> {
-    while (this.loops.size > 0) await Promise.all(this.loops.values());
-  }
-
   private async loop(taskId: string): Promise<void> {
     do {
       this.dirty.delete(taskId);
