@@ -1,48 +1,23 @@
-import { CronError, latestCronFire, parseCron, type CronSpec } from './cron.js';
+import { atInstant, latestCron, parseSchedule as parseExpression, ScheduleExpressionError, type ParseOptions, type Schedule } from '../core/index.js';
 import { validation } from './errors.js';
-import { zonedToUtc } from './zoned-time.js';
 
-/** A scheduled action's Schedule: `at(...)`, `rate(...)` or `cron(...)`. */
-export type Schedule =
-  | { kind: 'at'; local: { year: number; month: number; day: number; hour: number; minute: number; second: number } }
-  | { kind: 'rate'; everyMs: number }
-  | { kind: 'cron'; spec: CronSpec };
+/** A scheduled action's Schedule: `at(...)`, `rate(...)` or `cron(...)`, as EventBridge Scheduler reads them. */
+export type { Schedule };
 
-const AT = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/;
-const RATE = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/;
-const CRON = /^cron\((.*)\)$/;
-const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+/** Application Auto Scaling takes `rate(1 minutes)` as readily as `rate(1 minute)`, and nothing under a minute. */
+const EXPRESSIONS: ParseOptions = { allowAt: true, lenientUnits: true, minRateMs: 60_000 };
+
+/** A catch-up after a long stop looks back at most this far for a cron's latest fire time. */
+const MAX_LOOK_BACK_MS = 400 * 86_400_000;
 
 /** Parses a Schedule, throwing a ValidationException that says what is wrong. */
 export function parseSchedule(expr: string): Schedule {
-  const text = expr.trim();
-  const at = AT.exec(text);
-  if (at) {
-    const [year, month, day, hour, minute, second] = at.slice(1).map(Number) as [number, number, number, number, number, number];
-    const probe = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-    if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-      throw validation(`Schedule ${expr} names a date or time that does not exist.`);
-    }
-    return { kind: 'at', local: { year, month, day, hour, minute, second } };
+  try {
+    return parseExpression(expr, EXPRESSIONS);
+  } catch (err) {
+    if (err instanceof ScheduleExpressionError) throw validation(`Schedule ${expr} is not valid: ${err.message}.`);
+    throw err;
   }
-  const rate = RATE.exec(text);
-  if (rate) {
-    const n = Number(rate[1]);
-    if (n < 1) throw validation(`Schedule ${expr}: the rate value must be a positive integer.`);
-    return { kind: 'rate', everyMs: n * (UNIT_MS[(rate[2] ?? '').replace(/s$/, '')] ?? 0) };
-  }
-  const cron = CRON.exec(text);
-  if (cron) {
-    try {
-      return { kind: 'cron', spec: parseCron(cron[1] ?? '') };
-    } catch (err) {
-      if (err instanceof CronError) throw validation(`Schedule ${expr}: ${err.message}.`);
-      throw err;
-    }
-  }
-  throw validation(
-    `Schedule ${expr} is not valid: use at(yyyy-mm-ddThh:mm:ss), rate(<value> minute|minutes|hour|hours|day|days) or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>).`,
-  );
 }
 
 export interface ScheduleWindow {
@@ -64,13 +39,13 @@ export function latestFire(schedule: Schedule, w: ScheduleWindow, from: number, 
   if (hi <= lo) return undefined;
   switch (schedule.kind) {
     case 'at': {
-      const t = zonedToUtc(schedule.local, w.timezone);
+      const t = atInstant(schedule.local, w.timezone);
       return t > lo && t <= hi ? t : undefined;
     }
     case 'rate':
       return latestRateFire(schedule.everyMs, w, lo, hi);
     case 'cron':
-      return latestCronFire(schedule.spec, w.timezone, lo, hi);
+      return latestCron(schedule.cron, Math.max(lo, hi - MAX_LOOK_BACK_MS), hi, w.timezone);
   }
 }
 

@@ -1,4 +1,4 @@
-import { decodeToken, pageOf } from '../core/index.js';
+import { decodeToken, isValidZone, pageOf } from '../core/index.js';
 import { nowMs, type AutoscalingContext } from './context.js';
 import { AutoscalingErrors, scalingError, validation } from './errors.js';
 import type { ScalableTargetAction, StoredScheduledAction, StoredTarget } from './model.js';
@@ -7,7 +7,6 @@ import { fitToBounds, recordBoundsChange } from './scaling.js';
 import { latestFire, parseSchedule } from './schedule.js';
 import { requireTarget } from './targets.js';
 import { checkFilters, checkLength, checkMaxResults, checkNonNegative, missing, timestampMs, type TargetRef } from './validate.js';
-import { isValidTimeZone } from './zoned-time.js';
 
 export interface PutScheduledActionRequest extends TargetRef {
   ScheduledActionName: string;
@@ -99,7 +98,7 @@ export class ScheduledActions {
     checkLength(schedule, 'Schedule', 1, 1600);
     parseSchedule(schedule);
     const timezone = req.Timezone ?? existing?.timezone;
-    if (timezone !== undefined && !isValidTimeZone(timezone)) throw validation(`Timezone ${timezone} is not a valid IANA time zone name.`);
+    if (timezone !== undefined && !isValidZone(timezone)) throw validation(`Timezone ${timezone} is not a valid IANA time zone name.`);
     const action = req.ScalableTargetAction ?? existing?.action;
     if (!action || (action.MinCapacity === undefined && action.MaxCapacity === undefined)) {
       throw missing('ScalableTargetAction with MinCapacity or MaxCapacity', 'for a scheduled action');

@@ -5,3 +5,4 @@ export * from './arns.js';
 export * from './logger.js';
 export * from './config.js';
 export * from './paging.js';
+export * from './schedule/index.js';

@@ -1,6 +1,6 @@
+import { nextOccurrence, parseSchedule, ScheduleExpressionError, type Schedule } from '../core/index.js';
 import { invalid } from './errors.js';
 import type { EventsOptions } from './options.js';
-import { nextOccurrence, parseSchedule, ScheduleExpressionError, type Schedule } from './schedule/expression.js';
 import type { StoredRule } from './store/repository.js';
 
 /** A rule's ScheduleExpression parsed as AWS parses it (UTC, rate or cron, strict units). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { atInstant, nextOccurrence, parseSchedule, ScheduleExpressionError, type Schedule } from '../schedule/expression.js';
+import { atInstant, nextOccurrence, parseSchedule, ScheduleExpressionError, type Schedule } from '../../core/index.js';
 import { invalid } from './errors.js';
 import type { StoredSchedule } from './model.js';
 

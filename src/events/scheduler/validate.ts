@@ -1,6 +1,5 @@
-import { parseArn } from '../../core/index.js';
+import { isValidZone, parseArn } from '../../core/index.js';
 import { targetKind } from '../delivery/invoke.js';
-import { isValidZone } from '../schedule/zone.js';
 import { invalid } from './errors.js';
 import type { SchedulerTarget, StoredSchedule } from './model.js';
 import { parseScheduleExpression } from './timing.js';

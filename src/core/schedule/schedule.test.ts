@@ -1,7 +1,9 @@
 import { Cron } from 'croner';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextOccurrence, parseSchedule, ScheduleExpressionError, type Schedule } from './expression.js';
+import { latestCron, nextCron, parseCron, type CronSpec } from './cron.js';
+import { atInstant, nextOccurrence, parseSchedule, ScheduleExpressionError, type Schedule } from './expression.js';
+import { instantsOf, localOf, weekday, type LocalTime } from './zone.js';
 
 const RULES = { allowAt: false, lenientUnits: false, minRateMs: 60_000 };
 const SCHEDULER = { allowAt: true, lenientUnits: true, minRateMs: 60_000 };
@@ -58,6 +60,10 @@ describe('cron: the examples of the EventBridge documentation', () => {
     'cron(0 10 * * * *)',
     'cron(0 10 ? * ? *)',
     'cron(0 10 * *)',
+    'cron(0 10 * * ?)',
+    'cron(0 10 1 * MON *)',
+    'cron(0 25 * * ? *)',
+    'cron(0 0 L-2 * ? *)',
     'cron(60 10 * * ? *)',
     'cron(0 24 * * ? *)',
     'cron(0 0 32 * ? *)',
@@ -167,6 +173,87 @@ describe('cron agrees with croner where their semantics meet (UTC, no L/W/#)', (
         expect(got).toEqual(expected);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+const MIN = 60_000;
+
+/** Whether the cron names the wall time `l` (day fields, hour and minute). */
+function names(spec: CronSpec, l: LocalTime): boolean {
+  return (
+    spec.years.has(l.year) && spec.months.has(l.month) && spec.dayMatches(l.year, l.month, l.day) && spec.hours.includes(l.hour) && spec.minutes.includes(l.minute)
+  );
+}
+
+describe('wall clock and instants', () => {
+  it('maps wall-clock times to instants and back in any zone (property)', () => {
+    const zones = ['UTC', 'Europe/Paris', 'America/Los_Angeles', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
+        const t = Math.floor(ms / 1000) * 1000;
+        const l = localOf(t, zone);
+        const back = atInstant(l, zone);
+        // in a fall-back hour the earlier of the two instants is chosen
+        expect(back).toBeLessThanOrEqual(t);
+        expect(localOf(back, zone)).toEqual(l);
+      }),
+    );
+  });
+
+  it('numbers weekdays as AWS cron does, 1 = Sunday', () => {
+    expect(weekday(2026, 1, 4)).toBe(1);
+    expect(weekday(2026, 1, 3)).toBe(7);
+  });
+});
+
+describe('the latest cron time in a window', () => {
+  it('finds what a minute-by-minute scan finds, across daylight saving changes (property)', () => {
+    const exprs = ['30 2 * * ? *', '0 0-3 ? * SUN *', '*/7 1,2,3 * * ? *', '59 23 L * ? *', '0 12 ? * 1#2 *', '15 0 1 3,10,11 ? *', '0 9 LW * ? *'];
+    const zones = ['UTC', 'Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'America/Santiago'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...exprs),
+        fc.constantFrom(...zones),
+        fc.oneof(
+          fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2027, 0, 1) }),
+          // near the 2026 daylight saving changes of those zones
+          fc.tuple(
+            fc.constantFrom('2026-03-08T07:00Z', '2026-11-01T06:00Z', '2026-03-29T01:00Z', '2026-10-25T01:00Z', '2026-04-04T15:00Z', '2026-04-05T03:00Z', '2026-09-06T04:00Z'),
+            fc.integer({ min: -3 * 1440, max: 3 * 1440 }),
+          ).map(([at, m]) => Date.parse(at) + m * MIN),
+        ),
+        fc.integer({ min: 1, max: 4 * 1440 }),
+        (expr, zone, to, minutes) => {
+          const spec = parseCron(expr);
+          const from = to - minutes * MIN;
+          let expected: number | undefined;
+          for (let t = Math.floor(to / MIN) * MIN; t > from; t -= MIN) {
+            // a repeated wall time counts at its first occurrence only
+            const l = localOf(t, zone);
+            if (names(spec, l) && instantsOf(l, zone)[0] === t) {
+              expected = t;
+              break;
+            }
+          }
+          expect(latestCron(spec, from, to, zone)).toBe(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is the last of the times nextCron walks to (property)', () => {
+    const exprs = ['0/15 * * * ? *', '0 9 3W * ? *', '0 0 29 2 ? *', '30 1 * * ? *', '0/30 20-2 ? * MON-FRI *'];
+    fc.assert(
+      fc.property(fc.constantFrom(...exprs), fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.integer({ min: 1, max: 7 * 1440 }), (expr, from, minutes) => {
+        const spec = parseCron(expr);
+        const to = from + minutes * MIN;
+        let last: number | undefined;
+        for (let t = nextCron(spec, from, 'America/New_York'); t !== undefined && t <= to; t = nextCron(spec, t, 'America/New_York')) last = t;
+        expect(latestCron(spec, from, to, 'America/New_York')).toBe(last);
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -168,3 +168,55 @@ function firstTimeOfDay(spec: CronSpec, year: number, month: number, day: number
   }
   return undefined;
 }
+
+/**
+ * The latest time in (afterMs, atOrBeforeMs] that the expression names on the wall clock
+ * of `zone`, undefined when there is none: nextCron walked backwards, with the same
+ * reading of daylight-saving changes (a time in a gap never runs, a repeated time runs at
+ * its first occurrence only). Callers bound the look-back through `afterMs`.
+ */
+export function latestCron(spec: CronSpec, afterMs: number, atOrBeforeMs: number, zone: string): number | undefined {
+  if (atOrBeforeMs <= afterMs) return undefined;
+  const end = localOf(atOrBeforeMs, zone);
+  const stop = localOf(afterMs, zone);
+  // a day before the one afterMs falls on cannot hold a later time (a day of slack for zones that skip one)
+  const lastDay = Date.UTC(stop.year, stop.month - 1, stop.day) - 86_400_000;
+  let { year, month, day } = end;
+  let first = true;
+  while (Date.UTC(year, month - 1, day) >= lastDay) {
+    if (!spec.years.has(year) || !spec.months.has(month)) {
+      // on to the last day of the month before
+      [year, month] = month === 1 ? [year - 1, 12] : [year, month - 1];
+      [day, first] = [daysInMonth(year, month), false];
+      continue;
+    }
+    if (spec.dayMatches(year, month, day)) {
+      const found = lastTimeOfDay(spec, { year, month, day }, atOrBeforeMs, zone, first ? end.hour * 60 + end.minute + 60 : Infinity);
+      if (found !== undefined) return found > afterMs ? found : undefined;
+    }
+    first = false;
+    if (day > 1) day -= 1;
+    else {
+      [year, month] = month === 1 ? [year - 1, 12] : [year, month - 1];
+      day = daysInMonth(year, month);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The day's latest time at or before `atOrBeforeMs`. Wall times taken at their first
+ * occurrence grow with the instant, so the first found walking down is the latest.
+ */
+function lastTimeOfDay(spec: CronSpec, date: { year: number; month: number; day: number }, atOrBeforeMs: number, zone: string, skipAfter: number): number | undefined {
+  for (let h = spec.hours.length - 1; h >= 0; h--) {
+    for (let m = spec.minutes.length - 1; m >= 0; m--) {
+      const [hour, minute] = [spec.hours[h] as number, spec.minutes[m] as number];
+      // on the last day, times well after the end cannot be earlier than it (an hour of slack covers a repeat)
+      if (hour * 60 + minute > skipAfter) continue;
+      const at = instantsOf({ ...date, hour, minute, second: 0 }, zone)[0];
+      if (at !== undefined && at <= atOrBeforeMs) return at;
+    }
+  }
+  return undefined;
+}
