@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../core/index.js';
-import { parseDuration } from '../core/index.js';
 import { latestFire, parseSchedule, type ScheduleWindow } from './schedule.js';
 
 const MIN = 60_000;
@@ -74,15 +73,4 @@ describe('schedule expressions', () => {
     expect(fire('cron(0 12 * * ? *)', '2026-01-01T00:00:00Z', '2026-01-02T23:00:00Z', w)).toBeUndefined();
     expect(fire('cron(0 12 * * ? *)', '2026-01-01T00:00:00Z', '2026-01-10T00:00:00Z', w)).toBe('2026-01-03T12:00:00.000Z');
   });
-});
-
-describe('the metrics period option', () => {
-  it.each([
-    ['5s', 5000],
-    ['1m', 60_000],
-    ['1500ms', 1500],
-    ['60', 60_000],
-  ])('reads %s', (text, ms) => expect(parseDuration(text, 'metrics period')).toBe(ms));
-
-  it.each(['0s', '500ms', '2h', 'fast', '-5s'])('refuses %s', (text) => expect(() => parseDuration(text, 'metrics period')).toThrow(/metrics period/));
 });

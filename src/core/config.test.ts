@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileConfig, ConfigError } from './config.js';
+import { compileConfig, ConfigError, parseDuration } from './config.js';
 
 describe('compileConfig', () => {
   it('defaults to 127.0.0.1:4750, ./.skiff, us-east-1 and account 000000000000', () => {
@@ -27,5 +27,28 @@ describe('compileConfig', () => {
   ])('refuses %o', (flags, message) => {
     expect(() => compileConfig(flags, {}, '/w')).toThrow(ConfigError);
     expect(() => compileConfig(flags, {}, '/w')).toThrow(message);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['5s', 5000],
+    ['1m', 60_000],
+    ['1500ms', 1500],
+    ['60', 60_000],
+    ['1.5s', 1500],
+    ['1h', 3_600_000],
+  ])('reads %s', (text, ms) => expect(parseDuration(text, 'metrics period')).toBe(ms));
+
+  it.each(['0s', '500ms', '2h', 'fast', '-5s', '5 days'])('refuses %s', (text) => {
+    expect(() => parseDuration(text, 'metrics period')).toThrow(ConfigError);
+    expect(() => parseDuration(text, 'metrics period')).toThrow(/metrics period must be like 5s, 1m or 1500ms, from 1s to 60m/);
+  });
+
+  it('keeps to the range it is given', () => {
+    const range = { minMs: 1_000, maxMs: 60_000 };
+    expect(parseDuration('30s', 'min schedule rate', range)).toBe(30_000);
+    expect(() => parseDuration('2m', 'min schedule rate', range)).toThrow(/min schedule rate .* from 1s to 1m; got '2m'/);
+    expect(() => parseDuration('1h', 'min schedule rate', range)).toThrow(/from 1s to 1m/);
   });
 });

@@ -69,10 +69,27 @@ export function compileConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
   };
 }
 
-/** `500ms`, `5s`, `1m` or plain seconds, from 1 second to 1 hour. */
-export function parseDuration(text: string, what: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
-  const n = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 's') as 'ms' | 's' | 'm'] : NaN;
-  if (!Number.isFinite(n) || n < 1000 || n > 3_600_000) throw new ConfigError(`${what} must be like 5s, 1m or 1500ms, from 1s to 60m; got '${text}'`);
+export interface DurationRange {
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/**
+ * `500ms`, `5s`, `2m`, `1h` or plain seconds (decimals allowed) → ms, within `range`
+ * (default 1 second to 1 hour); `what` names the setting in the error.
+ */
+export function parseDuration(text: string, what: string, range: DurationRange = { minMs: 1_000, maxMs: 3_600_000 }): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const n = m ? Number(m[1]) * UNIT_MS[(m[2] ?? 's') as keyof typeof UNIT_MS] : NaN;
+  if (!Number.isFinite(n) || n < range.minMs || n > range.maxMs) {
+    throw new ConfigError(`${what} must be like 5s, 1m or 1500ms, from ${formatMs(range.minMs)} to ${formatMs(range.maxMs)}; got '${text}'`);
+  }
   return n;
+}
+
+function formatMs(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return ms % 1_000 === 0 ? `${ms / 1_000}s` : `${ms}ms`;
 }
