@@ -80,8 +80,8 @@ class Durable {
     this.runtime = new Runtime({ store, clock: systemClock, logger: silentLogger, dispatcher });
   }
 
-  /** One execution: ms until it ended, and the history events and transactions it committed. */
-  async run(n: number): Promise<{ ms: number; events: number; commits: number }> {
+  /** One execution: ms until it ended, and the history events, rows and transactions it committed. */
+  async run(n: number): Promise<{ ms: number; events: number; rows: number; commits: number }> {
     const arn = `arn:aws:states:us-east-1:000000000000:execution:bench:run${n}`;
     const t0 = process.hrtime.bigint();
     const live = await this.runtime.startExecution({
@@ -91,8 +91,8 @@ class Durable {
     await live.done;
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (live.state.status !== 'SUCCEEDED') throw new Error(`${this.c.name}: ${live.state.status} ${live.state.cause ?? ''}`);
-    const count = (table: string): number => (this.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE execution_arn = ?`).get(arn) as { n: number }).n;
-    return { ms, events: count('states_history'), commits: count('states_activations') };
+    const count = (what: string, table: string): number => (this.db.prepare(`SELECT ${what} AS n FROM ${table} WHERE execution_arn = ?`).get(arn) as { n: number }).n;
+    return { ms, events: count('max(id)', 'states_history'), rows: count('count(*)', 'states_history'), commits: count('count(*)', 'states_activations') };
   }
 
   async close(): Promise<void> {
@@ -124,13 +124,14 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const cases = [chain(STATES), map(ITEMS)];
-  const rows: string[][] = [];
+  const table: string[][] = [];
   for (const c of cases) {
     const m = compile(c);
     const sm = referenceMachine(c.definition as never);
     const durable = new Durable(c);
     const times = { durable: [] as number[], memory: [] as number[], reference: [] as number[] };
     let events = 0;
+    let rows = 0;
     let commits = 0;
     for (let run = 0; run <= RUNS; run++) {
       const d = await durable.run(run);
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
       times.memory.push(mem);
       times.reference.push(ref);
       events = d.events;
+      rows = d.rows;
       commits = d.commits;
     }
     await durable.close();
@@ -148,15 +150,15 @@ async function main(): Promise<void> {
     const ref = median(times.reference);
     for (const [label, list] of [['skiff durable (SQLite)', times.durable], ['skiff engine, in memory', times.memory], ['aws-local-stepfunctions', times.reference]] as const) {
       const ms = median(list);
-      rows.push([c.name, label, String(RUNS), ms.toFixed(1), Math.round(tps(ms)).toLocaleString('en-US'), label.startsWith('aws-') ? 'baseline' : (ref / ms).toFixed(2)]);
+      table.push([c.name, label, String(RUNS), ms.toFixed(1), Math.round(tps(ms)).toLocaleString('en-US'), label.startsWith('aws-') ? 'baseline' : (ref / ms).toFixed(2)]);
     }
-    rows.push([c.name, `(durable: ${events} history events in ${commits} transactions)`, '', '', '', '']);
+    table.push([c.name, `(durable: ${events} history events in ${rows} rows, ${commits} transactions)`, '', '', '', '']);
   }
   const head = ['definition', 'engine', 'runs', 'median ms', 'transitions/s', 'speed vs reference'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]): string => r.map((x, i) => x.padEnd(widths[i] ?? 0)).join('  ');
   console.log(line(head));
-  for (const r of rows) console.log(line(r));
+  for (const r of table) console.log(line(r));
   console.log(`\none synchronous=FULL WAL commit of one small row on this disk: ${commitCost().toFixed(2)} ms (median of 50)`);
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/index.js';
 import type { Activation, ExecutionStatus, HistoryEvent } from './engine/index.js';
+import { packEvents, unpackEvents } from './packing.js';
 
 /** A state machine as stored: the API's description plus Skiff's bookkeeping. */
 export interface MachineDoc {
@@ -269,18 +270,36 @@ export class StatesStore {
     return rows.map((r) => JSON.parse(r.doc) as Activation);
   }
 
+  /** Writes a step's events (consecutive ids), packed into a few rows (see packing.ts). */
   appendEvents(arn: string, events: readonly HistoryEvent[]): void {
     const s = this.stmt('INSERT INTO states_history (execution_arn, id, doc) VALUES (?, ?, ?)');
-    for (const e of events) s.run(arn, e.id, JSON.stringify(e));
+    for (const [lastId, text] of packEvents(events)) s.run(arn, lastId, text);
   }
 
   /** Events after `afterId` (ascending) or before it (descending). */
   history(arn: string, afterId: number, descending: boolean, limit: number): HistoryEvent[] {
+    const out: HistoryEvent[] = [];
+    if (limit <= 0) return out;
+    // a row holds the events up to its key; descending, the row holding `afterId - 1` may have a key above it
     const sql = descending
-      ? 'SELECT doc FROM states_history WHERE execution_arn = ? AND id < ? ORDER BY id DESC LIMIT ?'
-      : 'SELECT doc FROM states_history WHERE execution_arn = ? AND id > ? ORDER BY id LIMIT ?';
-    const rows = this.stmt(sql).all(arn, afterId, limit) as { doc: string }[];
-    return rows.map((r) => JSON.parse(r.doc) as HistoryEvent);
+      ? `SELECT doc FROM states_history WHERE execution_arn = @arn
+           AND id <= coalesce((SELECT min(id) FROM states_history WHERE execution_arn = @arn AND id >= @id - 1), @id) ORDER BY id DESC`
+      : 'SELECT doc FROM states_history WHERE execution_arn = @arn AND id > @id ORDER BY id';
+    for (const r of this.stmt(sql).iterate({ arn, id: afterId }) as IterableIterator<{ doc: string }>) {
+      const events = unpackEvents(r.doc);
+      if (descending) events.reverse();
+      for (const e of events) {
+        if (descending ? e.id >= afterId : e.id <= afterId) continue;
+        out.push(e);
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  /** The id of the last stored event of an execution, 0 if none. */
+  lastEventId(arn: string): number {
+    return (this.stmt('SELECT max(id) AS id FROM states_history WHERE execution_arn = ?').get(arn) as { id: number | null }).id ?? 0;
   }
 
   // ---- timers ----

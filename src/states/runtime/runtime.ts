@@ -205,7 +205,7 @@ export class Runtime {
     const activations = store.activations(arn);
     for (const act of activations) await engine.apply(live.state, act);
     live.seq = activations.length;
-    const lastStored = store.history(arn, Number.MAX_SAFE_INTEGER, true, 1)[0]?.id ?? 0;
+    const lastStored = store.lastEventId(arn);
     if (live.state.lastId !== lastStored) {
       // the engine must replay to exactly the recorded history; say so loudly if it did not
       this.deps.logger.error('states: replay diverged from the stored history', { execution: arn, replayed: live.state.lastId, stored: lastStored });
