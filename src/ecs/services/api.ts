@@ -13,7 +13,6 @@ import type {
   UpdateServiceResponse,
 } from '@aws-sdk/client-ecs';
 import { decodeToken, formatArn, isArn, pageOf } from '../../core/index.js';
-import { addEvent, newDeployment, nextDeploymentId } from '../../scheduler/services/plan.js';
 import type { StoredService, StoredTaskDefinition, Tag } from '../../store/index.js';
 import type { Clusters } from '../clusters.js';
 import type { EcsDeps } from '../context.js';
@@ -21,6 +20,7 @@ import { EcsErrors, ecsError } from '../errors.js';
 import { checkMaxResults } from '../paging.js';
 import type { TaskDefinitions } from '../task-definitions/service.js';
 import { validateTags } from '../task-definitions/validate.js';
+import { addEvent, newDeployment, nextDeploymentId } from './deployments.js';
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { newDeployment } from '../../ecs/index.js';
 import type { StoredService, StoredTask } from '../../store/index.js';
-import { circuitBreakerThreshold, MAX_BACKOFF_MS, newDeployment, planService, type ServiceAction } from './plan.js';
+import { circuitBreakerThreshold, MAX_BACKOFF_MS, planService, type ServiceAction } from './plan.js';
 
 const NOW = new Date('2026-01-01T00:00:00Z');
 const TD1 = 'arn:aws:ecs:us-east-1:000000000000:task-definition/web:1';

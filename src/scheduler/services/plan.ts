@@ -1,4 +1,5 @@
 import type { Deployment, LoadBalancer } from '@aws-sdk/client-ecs';
+import { addEvent, newDeployment, nextDeploymentId } from '../../ecs/index.js';
 import type { StoredService, StoredTask } from '../../store/index.js';
 
 /**
@@ -240,42 +241,4 @@ function updateCounts(service: StoredService, tasks: readonly StoredTask[], lb: 
   const steady = Boolean(done) && service.deployments?.length === 1 && running === desired;
   if (steady && !service.runtime.steady) addEvent(service, now, `(service ${service.serviceName}) has reached a steady state.`);
   service.runtime.steady = steady;
-}
-
-/** Events newest first, at most 100 kept. */
-export function addEvent(service: StoredService, now: Date, message: string, id?: string): void {
-  const event = { id: id ?? `${now.getTime().toString(16)}-${(service.events?.length ?? 0).toString(16)}-${Math.abs(hash(message)).toString(16)}`, createdAt: now, message };
-  service.events = [event, ...(service.events ?? [])].slice(0, 100);
-}
-
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
-  return h;
-}
-
-/** Deployment ids look like ECS's: `ecs-svc/` and 19 digits. */
-export function nextDeploymentId(service: StoredService, now: Date): string {
-  const n = (service.deployments?.length ?? 0) + (service.events?.length ?? 0);
-  return `ecs-svc/${String(now.getTime()).padStart(13, '0')}${String(n % 1_000_000).padStart(6, '0')}`;
-}
-
-export function newDeployment(service: StoredService, taskDefinition: string, now: Date, desired: number, id: string): Deployment {
-  return {
-    id,
-    status: 'PRIMARY',
-    taskDefinition,
-    desiredCount: desired,
-    pendingCount: 0,
-    runningCount: 0,
-    failedTasks: 0,
-    createdAt: now,
-    updatedAt: now,
-    launchType: service.launchType,
-    platformVersion: service.platformVersion,
-    platformFamily: 'Linux',
-    networkConfiguration: service.networkConfiguration,
-    rolloutState: 'IN_PROGRESS',
-    rolloutStateReason: 'ECS deployment in progress.',
-  };
 }

@@ -1,6 +1,7 @@
 import type { Clock, Logger } from '../../core/index.js';
+import { addEvent } from '../../ecs/index.js';
 import type { Store, StoredService, StoredTask } from '../../store/index.js';
-import { addEvent, planService, type ServiceAction } from './plan.js';
+import { planService, type ServiceAction } from './plan.js';
 
 /** How the scheduler starts and stops tasks: the ECS task API, in process. */
 export interface ServiceTaskPort {
