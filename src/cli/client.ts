@@ -54,10 +54,17 @@ export function clientConfig(endpoint: string): {
   return { endpoint, region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1', credentials, maxAttempts: 1 };
 }
 
-export function connect(opts: ApiOptions): Clients {
+/** What `clientConfig` gives: the settings every SDK client of a command run is made with. */
+export type ClientConfig = ReturnType<typeof clientConfig>;
+
+function quietSdk(): void {
   // The SDK warns on every run under Node 20 about its own future support policy; skiff
   // supports Node 20, and a warning on each command would bury its output.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+}
+
+export function connect(opts: ApiOptions): Clients {
+  quietSdk();
   const endpoint = resolveEndpoint(opts.endpoint);
   const config = clientConfig(endpoint);
   return { endpoint, cluster: opts.cluster, ecs: new ECSClient(config), logs: new CloudWatchLogsClient(config) };
@@ -82,6 +89,20 @@ export async function withClients<T>(opts: ApiOptions, body: (c: Clients) => Pro
     return await body(clients);
   } finally {
     closeClients(clients);
+  }
+}
+
+/**
+ * Runs a command body with one SDK client, made by `make` from the run's endpoint and
+ * credentials (for services beyond ECS and Logs); destroys it after, whatever happens.
+ */
+export async function withClient<C extends { destroy(): void }, T>(opts: ApiOptions, make: (config: ClientConfig) => C, body: (client: C) => Promise<T>): Promise<T> {
+  quietSdk();
+  const client = make(clientConfig(resolveEndpoint(opts.endpoint)));
+  try {
+    return await body(client);
+  } finally {
+    client.destroy();
   }
 }
 

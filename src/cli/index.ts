@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { compileConfig, ConfigError, type ConfigInput } from '../core/index.js';
-import { eventsCommand } from '../events/cli.js';
 import { createSkiff } from '../main.js';
+import { bucketsCommand } from './commands/buckets.js';
 import { buildCommand } from './commands/build.js';
+import { eventsCommand } from './commands/events.js';
 import { executionCommand, executionsCommand } from './commands/executions.js';
 import { logsCommand } from './commands/logs.js';
 import { psCommand } from './commands/ps.js';
+import { rulesCommand } from './commands/rules.js';
 import { rewriteCmdArgs, runCommand } from './commands/run.js';
+import { schedulesCommand } from './commands/schedules.js';
 import { scaleCommand, servicesCommand } from './commands/services.js';
 import { stopCommand } from './commands/stop.js';
 
@@ -63,6 +66,9 @@ export function buildProgram(): Command {
     .addCommand(servicesCommand())
     .addCommand(scaleCommand())
     .addCommand(eventsCommand())
+    .addCommand(rulesCommand())
+    .addCommand(schedulesCommand())
+    .addCommand(bucketsCommand())
     .addCommand(executionsCommand())
     .addCommand(executionCommand())
     .addCommand(buildCommand());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, relativeTime } from './table.js';
+import { formatBytes, formatFields, formatTable, isoTime, relativeTime, truncate } from './table.js';
 
 describe('formatTable', () => {
   it('aligns columns to the widest cell with a two-space gap and no trailing spaces', () => {
@@ -37,5 +37,50 @@ describe('relativeTime', () => {
     expect(relativeTime(new Date(now), now)).toBe('0s ago');
     expect(relativeTime(new Date(now + 500), now)).toBe('0s ago');
     expect(relativeTime(undefined, now)).toBe('-');
+  });
+});
+
+describe('formatFields', () => {
+  it('aligns values after the longest key and leaves out unset fields', () => {
+    const text = formatFields([
+      ['Name', 'nightly'],
+      ['Description', undefined],
+      ['Timezone', 'Europe/Paris'],
+      ['Role', ''],
+    ]);
+    expect(text).toBe('Name:      nightly\nTimezone:  Europe/Paris\n');
+  });
+
+  it('indents every line, and prints nothing when nothing is set', () => {
+    expect(formatFields([['Arn', 'arn:x']], '  ')).toBe('  Arn:  arn:x\n');
+    expect(formatFields([['Arn', undefined]])).toBe('');
+  });
+});
+
+describe('formatBytes', () => {
+  it('prints bytes exactly below 1 KiB, then one decimal in the largest unit', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1.0 KiB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MiB');
+    expect(formatBytes(3 * 1024 ** 3 + 1)).toBe('3.0 GiB');
+  });
+
+  it('moves to the next unit rather than print 1024.0 of one', () => {
+    expect(formatBytes(1024 * 1024 - 1)).toBe('1.0 MiB');
+  });
+});
+
+describe('isoTime and truncate', () => {
+  it('prints UTC to the second, and - for no time', () => {
+    expect(isoTime(new Date(Date.UTC(2025, 0, 2, 3, 4, 5, 678)))).toBe('2025-01-02T03:04:05Z');
+    expect(isoTime(undefined)).toBe('-');
+  });
+
+  it('cuts long text to the limit, ending in an ellipsis', () => {
+    expect(truncate('abcdef', 6)).toBe('abcdef');
+    expect(truncate('abcdefg', 6)).toBe('abcde…');
+    expect(truncate('abcdefg', 6)).toHaveLength(6);
   });
 });

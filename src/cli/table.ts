@@ -36,3 +36,38 @@ export function relativeTime(then: Date | undefined, now: number): string {
   }
   return '0s ago';
 }
+
+/**
+ * `Key:  value` lines with the values aligned, each line starting with `indent`; fields
+ * whose value is undefined or empty are left out, so optional settings print only when set.
+ */
+export function formatFields(fields: ReadonlyArray<readonly [string, string | undefined]>, indent = ''): string {
+  const present = fields.filter((f): f is readonly [string, string] => f[1] !== undefined && f[1] !== '');
+  const width = Math.max(0, ...present.map(([key]) => key.length + 1));
+  return present.map(([key, value]) => `${indent}${`${key}:`.padEnd(width)}  ${value}\n`).join('');
+}
+
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
+
+/** A size as people read it: exact bytes below 1 KiB, else one decimal in the largest unit. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  let value = bytes;
+  let unit = 'B';
+  for (const next of BYTE_UNITS) {
+    if (Number(value.toFixed(1)) < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return `${value.toFixed(1)} ${unit}`;
+}
+
+/** A UTC time to the second, `2025-01-01T12:00:00Z`; `-` for none. */
+export function isoTime(date: Date | undefined): string {
+  return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
+}
+
+/** `text` cut to `max` characters, the last one an ellipsis when anything was cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+}

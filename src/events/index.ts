@@ -6,4 +6,4 @@ export { s3Envelope } from './s3.js';
 export type { Envelope } from './enqueue.js';
 export { eventsOptionsFrom, MIN_SCHEDULE_RATE_ENV, DEFAULT_EVENTS_OPTIONS, type EventsOptions } from './options.js';
 export { EventsErrors } from './errors.js';
-export { SKIFF_EVENTS_TARGET_PREFIX } from './dead-letters.js';
+export { SKIFF_EVENTS_TARGET_PREFIX, type DeadLetterView } from './dead-letters.js';

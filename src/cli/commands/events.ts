@@ -1,13 +1,11 @@
 import { Command } from 'commander';
-import { action, CliError, printJson, resolveEndpoint, withApiOptions, type ApiOptions } from '../cli/client.js';
-import { formatTable, relativeTime } from '../cli/table.js';
-import type { DeadLetterView } from './dead-letters.js';
-import { SKIFF_EVENTS_TARGET_PREFIX } from './dead-letters.js';
+import { SKIFF_EVENTS_TARGET_PREFIX, type DeadLetterView } from '../../events/index.js';
+import { action, CliError, printJson, resolveEndpoint, withApiOptions, type ApiOptions } from '../client.js';
+import { formatTable, relativeTime } from '../table.js';
 
 /**
  * `skiff events dead-letters [--queue ARN] [--source ARN]`, `skiff events redrive ID…`,
  * `skiff events purge ID…`: clients of the SkiffEvents API (see src/events/README.md).
- * Add to the program with `.addCommand(eventsCommand())`.
  */
 export function eventsCommand(): Command {
   const list = withApiOptions(new Command('dead-letters').description('list deliveries that ran out of retries, with their errors'), false)
