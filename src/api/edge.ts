@@ -1,19 +1,35 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AwsError, CommonErrors, type AccountScope, type IdGenerator, type Logger } from '../core/index.js';
+import { AwsError, CommonErrors, systemClock, type AccountScope, type Clock, type IdGenerator, type Logger } from '../core/index.js';
+import { AuthFailure, claimedCredentials, verifySignature, writeAuthError, type AuthProtocol, type Claimed, type CredentialsAuthority } from './auth.js';
 import { checkJsonContentType, jsonError, parseJsonBody, serializeJson, type ErrorBody } from './json-protocol.js';
 import { JSON_CONTENT_TYPES, type JsonService, type RequestContext } from './service.js';
-import { credentialScopeOf, type CredentialScope } from './sigv4.js';
+import { credentialScopeOf, sha256Hex, type CredentialScope } from './sigv4.js';
 
 /** A service with its own wire protocol (rest-xml for S3, query for ELBv2), handed the raw request. */
 export type RawHandler = (req: http.IncomingMessage, res: http.ServerResponse, ctx: RequestContext) => Promise<void>;
+
+/** The wire protocol of a raw service: how its errors are written. */
+export type RawProtocol = 'restXml' | 'query' | 'restJson';
 
 export interface EdgeOptions {
   scope: AccountScope;
   ids: IdGenerator;
   logger: Logger;
   maxBodyBytes: number;
+  /** For signature times; the system clock by default. */
+  clock?: Clock;
+  /** Checks requests signed with credentials Skiff issued (task roles); without it nothing is checked. */
+  credentials?: CredentialsAuthority;
 }
+
+interface RawService {
+  handler: RawHandler;
+  protocol: RawProtocol;
+}
+
+/** Bodies the edge read to check a signature, handed to the service's readBody. */
+const bufferedBodies = new WeakMap<http.IncomingMessage, Buffer>();
 
 /**
  * The one HTTP server of the control plane. It picks the service (X-Amz-Target for
@@ -23,7 +39,7 @@ export interface EdgeOptions {
 export class Edge {
   private readonly byTarget = new Map<string, JsonService>();
   private readonly bySigningName = new Map<string, JsonService>();
-  private readonly raw = new Map<string, RawHandler>();
+  private readonly raw = new Map<string, RawService>();
   readonly server: http.Server;
 
   constructor(private readonly opts: EdgeOptions) {
@@ -46,9 +62,14 @@ export class Edge {
     this.bySigningName.set(svc.signingName, svc);
   }
 
-  addRawService(signingName: string, handler: RawHandler): void {
-    this.raw.set(signingName, handler);
+  addRawService(signingName: string, handler: RawHandler, protocol: RawProtocol = 'restXml'): void {
+    this.raw.set(signingName, { handler, protocol });
   }
+
+  /** The edge's request listener, for another server (the task agent) to hand API calls to. */
+  readonly dispatch = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    this.server.emit('request', req, res);
+  };
 
   async listen(host: string, port: number): Promise<AddressInfo> {
     await new Promise<void>((resolve, reject) => {
@@ -77,22 +98,70 @@ export class Edge {
       return;
     }
     const scope = credentialScopeOf(req.headers.authorization, url.searchParams);
+    const claimed = this.claim(req, url.searchParams);
     const ctx: RequestContext = {
       requestId,
       region: scope?.region ?? this.opts.scope.region,
       account: this.opts.scope.account,
       signingService: scope?.service,
       accessKeyId: scope?.accessKeyId,
+      principal: undefined,
     };
     const target = header(req, 'x-amz-target');
-    if (target !== undefined) return this.handleJson(req, res, target, ctx);
-    const rawHandler = this.raw.get(scope?.service ?? 's3');
-    if (rawHandler) return rawHandler(req, res, ctx);
-    await drain(req);
-    writeError(res, unroutable(scope), 'none');
+    if (target !== undefined) return this.handleJson(req, res, target, ctx, claimed);
+    const raw = this.raw.get(scope?.service ?? 's3');
+    if (!raw) {
+      await drain(req);
+      return writeError(res, unroutable(scope), 'none');
+    }
+    if (claimed instanceof AuthFailure) return writeAuthError(res, authProtocol(raw.protocol), claimed, requestId);
+    if (claimed) {
+      try {
+        ctx.principal = verifySignature(req, claimed, this.now(), await this.rawPayloadHash(req, scope?.service));
+      } catch (err) {
+        if (!(err instanceof AuthFailure)) throw err;
+        await drain(req);
+        return writeAuthError(res, authProtocol(raw.protocol), err, requestId);
+      }
+    }
+    return raw.handler(req, res, ctx);
   }
 
-  private async handleJson(req: http.IncomingMessage, res: http.ServerResponse, target: string, ctx: RequestContext): Promise<void> {
+  private now(): Date {
+    return (this.opts.clock ?? systemClock).now();
+  }
+
+  /** Credentials Skiff issued that a request claims (undefined: unsigned or foreign), or why they are refused. */
+  private claim(req: http.IncomingMessage, query: URLSearchParams): Claimed | AuthFailure | undefined {
+    if (!this.opts.credentials) return undefined;
+    try {
+      return claimedCredentials(req, query, this.opts.credentials, this.now());
+    } catch (err) {
+      if (err instanceof AuthFailure) return err;
+      throw err;
+    }
+  }
+
+  /**
+   * S3 signs the x-amz-content-sha256 it sends (a hash, UNSIGNED-PAYLOAD or a streaming
+   * form) and its bodies stream, so that value is taken as is; other services sign the
+   * body's hash, so the body is read (and kept for the service's readBody).
+   */
+  private async rawPayloadHash(req: http.IncomingMessage, service: string | undefined): Promise<string> {
+    const declared = header(req, 'x-amz-content-sha256');
+    if (service === 's3' || service === undefined) return declared ?? 'UNSIGNED-PAYLOAD';
+    const body = await readBody(req, this.opts.maxBodyBytes);
+    bufferedBodies.set(req, body);
+    return sha256Hex(body);
+  }
+
+  private async handleJson(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    target: string,
+    ctx: RequestContext,
+    claimed: Claimed | AuthFailure | undefined,
+  ): Promise<void> {
     const dot = target.lastIndexOf('.');
     const svc = this.byTarget.get(target.slice(0, dot));
     const operation = target.slice(dot + 1);
@@ -100,6 +169,8 @@ export class Edge {
     const contentType = svc ? JSON_CONTENT_TYPES[svc.protocol] : JSON_CONTENT_TYPES.awsJson1_1;
     try {
       const body = await readBody(req, this.opts.maxBodyBytes);
+      if (claimed instanceof AuthFailure) throw claimed;
+      if (claimed) ctx.principal = verifySignature(req, claimed, this.now(), sha256Hex(body));
       if (!svc || !handler) {
         throw new AwsError(CommonErrors.UnknownOperationException, `Unknown operation ${target}.`);
       }
@@ -109,6 +180,7 @@ export class Edge {
       const payload = serializeJson(output);
       res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }).end(payload);
     } catch (err) {
+      if (err instanceof AuthFailure) return writeAuthError(res, 'json', err, ctx.requestId);
       writeError(res, this.toErrorBody(err, svc, operation), contentType);
     }
   }
@@ -147,8 +219,14 @@ class BodyTooLarge extends AwsError {
   }
 }
 
+function authProtocol(protocol: RawProtocol): AuthProtocol {
+  return protocol === 'restJson' ? 'json' : protocol;
+}
+
 /** Reads a whole body, refusing (without buffering) anything over the limit. */
 export async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const buffered = bufferedBodies.get(req);
+  if (buffered) return buffered;
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
     req.resume();

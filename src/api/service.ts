@@ -1,4 +1,5 @@
 import type { AccountScope } from '../core/index.js';
+import type { Principal } from './auth.js';
 
 /** What a handler knows about the request beyond its input. */
 export interface RequestContext extends AccountScope {
@@ -7,6 +8,8 @@ export interface RequestContext extends AccountScope {
   readonly signingService: string | undefined;
   /** The access key id from the SigV4 credential scope, when the request was signed. */
   readonly accessKeyId: string | undefined;
+  /** Who signed the request, when it was signed with credentials Skiff issued and the signature checked out. */
+  principal?: Principal | undefined;
 }
 
 export type Handler = (input: Record<string, unknown>, ctx: RequestContext) => unknown;
