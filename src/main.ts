@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { metricsSource, scalableServices } from './adapters/scaling.js';
 import { ecsIntegration } from './adapters/states.js';
-import { AgentServer, loadAgentSecret } from './agent/index.js';
+import { AgentServer, loadAgentSecret, type AgentAddress } from './agent/index.js';
 import { createAutoscaling } from './autoscaling/index.js';
 import { Edge } from './api/index.js';
+import { TaskCredentials } from './iam/index.js';
 import { consoleLogger, randomIds, systemClock, type Clock, type IdGenerator, type Logger, type SkiffConfig } from './core/index.js';
 import { createEcsProvider } from './ecs/index.js';
 import { createElbv2 } from './elbv2/index.js';
@@ -50,11 +51,22 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
   const logger = overrides.logger ?? consoleLogger(config.logLevel);
   const scope = { region: config.region, account: config.account };
   const store = createStore(openDatabase(config.dataDir));
-  const edge = new Edge({ scope, ids, logger, maxBodyBytes: config.maxBodyBytes });
+  const agentSecret = loadAgentSecret(config.dataDir);
+  const credentials = new TaskCredentials(agentSecret);
+  const edge = new Edge({ scope, ids, logger, clock, maxBodyBytes: config.maxBodyBytes, credentials });
   const driver = overrides.driver ?? createDriver(config, clock, logger);
   const logs = createLogsProvider({ store, clock, scope });
-  const agent = new AgentServer({ store, driver, clock, logger, secret: loadAgentSecret(config.dataDir) });
+  const agent = new AgentServer({
+    store,
+    driver,
+    clock,
+    logger,
+    secret: agentSecret,
+    issueCredentials: (taskArn, roleArn, now) => credentials.issue(taskArn, roleArn, now),
+    api: edge.dispatch,
+  });
   let agentUrl = '';
+  let agentAddress: { host: string; port: number } | undefined;
   const tasks = new TaskRunner({
     instanceId: instanceIdOf(config.dataDir),
     store,
@@ -63,6 +75,7 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
     logger,
     logs: logs.sink,
     containerEnv: (task, taskId, name) => agent.containerEnv(task, taskId, name, agentUrl),
+    endpointForward: () => agentAddress,
   });
 
   // the service scheduler drives tasks through the ECS task API (bound once ecs exists)
@@ -92,9 +105,9 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
   edge.addJsonService(ecs.service);
   edge.addJsonService(logs.service);
   const elbv2 = createElbv2({ store, clock, ids, scope, logger, maxBodyBytes: config.maxBodyBytes });
-  edge.addRawService(elbv2.signingName, elbv2.handler);
+  edge.addRawService(elbv2.signingName, elbv2.handler, 'query');
   const s3 = createS3({ db: store.db, clock, ids, scope, logger, dataDir: config.dataDir, virtualHostDomains: virtualHostDomains(process.env['SKIFF_S3_DOMAINS']) });
-  edge.addRawService(s3.signingName, s3.handler);
+  edge.addRawService(s3.signingName, s3.handler, 'restXml');
   const autoscaling = createAutoscaling({
     store,
     clock,
@@ -122,7 +135,7 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
   });
   edge.addJsonService(events.service);
   edge.addJsonService(events.deadLetters);
-  edge.addRawService(events.scheduler.signingName, events.scheduler.handler);
+  edge.addRawService(events.scheduler.signingName, events.scheduler.handler, 'restJson');
   const states = createStates({
     store,
     clock,
@@ -145,7 +158,9 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
     tasks,
     start: async () => {
       await driver.ping();
-      agentUrl = (await listenAgent(agent, await driver.hostAddress(), config.dataDir)).url;
+      const address = await listenAgent(agent, await driver.hostAddress(), config.dataDir);
+      agentUrl = address.url;
+      agentAddress = { host: address.host, port: address.port };
       await tasks.start();
       services.start();
       autoscaling.start();
@@ -189,7 +204,7 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
  * Containers keep the metadata URL they started with, so the agent listens on the same
  * port after a restart: the first start picks a free one and records it in the data dir.
  */
-async function listenAgent(agent: AgentServer, host: string, dataDir: string): Promise<{ url: string }> {
+async function listenAgent(agent: AgentServer, host: string, dataDir: string): Promise<AgentAddress> {
   const file = path.join(dataDir, 'agent-port');
   let port = 0;
   try {

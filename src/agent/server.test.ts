@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, type Logger } from '../core/index.js';
 import { FakeDriver, ManualTimers, type ContainerDriver, type Sandbox } from '../runtime/index.js';
 import { createStore, openDatabase, type Db, type Store, type StoredTask } from '../store/index.js';
+import { TaskCredentials } from '../iam/index.js';
 import { AgentServer, type AgentAddress } from './server.js';
 import { ContainerTokens, loadAgentSecret, SECRET_FILE } from './tokens.js';
 
@@ -23,6 +24,7 @@ let secret: Buffer;
 const timers = new ManualTimers(Date.UTC(2026, 0, 1));
 const driver = new FakeDriver({ clock: timers, timers });
 let agent: AgentServer;
+let credentials: TaskCredentials;
 let addr: AgentAddress;
 /** Runtime ids by task id and container name. */
 const ids: Record<string, Record<string, string>> = {};
@@ -84,6 +86,7 @@ beforeAll(async () => {
   db = openDatabase(dir);
   store = createStore(db);
   secret = loadAgentSecret(dir);
+  credentials = new TaskCredentials(secret);
   store.taskDefinitions.register('web', (revision) => ({
     family: 'web',
     revision,
@@ -105,7 +108,15 @@ beforeAll(async () => {
   a.containers![1]!.lastStatus = 'STOPPED';
   a.containers![1]!.exitCode = 3;
   store.tasks.create([a, b]);
-  agent = new AgentServer({ store, driver, clock: timers, logger: silentLogger, secret });
+  agent = new AgentServer({
+    store,
+    driver,
+    clock: timers,
+    logger: silentLogger,
+    secret,
+    issueCredentials: (arn, role, now) => credentials.issue(arn, role, now),
+    api: (req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ api: `${req.method ?? ''} ${req.url ?? ''}` })),
+  });
   addr = await agent.listen('127.0.0.1', 0);
 });
 
@@ -122,8 +133,12 @@ describe('AgentServer', () => {
     expect(addr.url).toBe(`http://127.0.0.1:${addr.port}`);
     const env = envOf(TASK_A, 'app');
     expect(Object.keys(env).sort()).toEqual([
-      'AWS_DEFAULT_REGION', 'AWS_EXECUTION_ENV', 'AWS_REGION', 'ECS_CONTAINER_METADATA_URI', 'ECS_CONTAINER_METADATA_URI_V4',
+      'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+      'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_EXECUTION_ENV', 'AWS_REGION', 'ECS_CONTAINER_METADATA_URI', 'ECS_CONTAINER_METADATA_URI_V4',
     ]);
+    expect(env.AWS_ENDPOINT_URL).toBe('http://169.254.170.2');
+    expect(env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI).toMatch(new RegExp(`^/v2/credentials/${TASK_A}-[A-Za-z0-9_-]{22}$`));
+    expect(env.AWS_CONTAINER_CREDENTIALS_FULL_URI).toBe(`http://169.254.170.2${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ?? ''}`);
     expect(env).toMatchObject({ AWS_EXECUTION_ENV: 'AWS_ECS_FARGATE', AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1' });
     expect(env.ECS_CONTAINER_METADATA_URI_V4).toMatch(new RegExp(`^${addr.url}/v4/${TASK_A}-app-[A-Za-z0-9_-]{22}$`));
     expect(env.ECS_CONTAINER_METADATA_URI).toBe(env.ECS_CONTAINER_METADATA_URI_V4?.replace('/v4/', '/v3/'));
@@ -193,10 +208,11 @@ describe('AgentServer', () => {
     }
   });
 
-  it('answers 404 with a JSON reason for any other path, and for a task it does not know', async () => {
+  it('answers 404 with a JSON reason for any other metadata path, and for a task it does not know', async () => {
     const token = v4(TASK_A, 'app').split('/v4/')[1] ?? '';
     const unknownTask = new ContainerTokens(secret).issue('c'.repeat(32), 'app');
-    const paths = ['/', '/v4', '/v4/', `/v5/${token}`, `/v4/${token}/`, `/v4/${token}/nope`, `/v4/${token}/task/`,
+    // (paths outside /v2/credentials/, /v3/ and /v4/ are the API's)
+    const paths = ['/v4/', `/v3/${token}/nope`, `/v4/${token}/`, `/v4/${token}/nope`, `/v4/${token}/task/`,
       `/v4/${token}/stats/x`, `/v4/${token}/taskWithTags`, `/v4/${unknownTask}`, `/v4/${unknownTask}/task`];
     for (const p of paths) {
       const res = await get(`${addr.url}${p}`);
@@ -253,5 +269,44 @@ describe('AgentServer', () => {
     } finally {
       await server.close();
     }
+  });
+
+  describe('the credentials endpoint', () => {
+    const credentialsUrl = (taskId: string): string => `${addr.url}${envOf(taskId, 'app').AWS_CONTAINER_CREDENTIALS_RELATIVE_URI ?? ''}`;
+
+    it('answers the task its credentials, with or without the authorization token of the full URI', async () => {
+      const token = envOf(TASK_A, 'app').AWS_CONTAINER_AUTHORIZATION_TOKEN ?? '';
+      const full = await get(credentialsUrl(TASK_A), { headers: { Authorization: token } });
+      const relative = await get(credentialsUrl(TASK_A));
+      expect(full.status).toBe(200);
+      expect(full.body).toEqual(relative.body);
+      const body = full.body as Record<string, string>;
+      expect(body.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+      expect(body.SecretAccessKey).toHaveLength(40);
+      expect(new Date(body.Expiration ?? '').getTime()).toBeGreaterThan(timers.now().getTime() + 5 * 3_600_000);
+      // the key resolves to this task (the edge's check)
+      const found = credentials.lookup(body.AccessKeyId ?? '', body.Token, timers.now());
+      expect(found?.principal.taskArn).toBe(taskArn(TASK_A));
+      expect(found?.secretAccessKey).toBe(body.SecretAccessKey);
+    });
+
+    it("gives each task its own credentials and refuses another task's authorization token", async () => {
+      const a = (await get(credentialsUrl(TASK_A))).body as Record<string, string>;
+      const b = (await get(credentialsUrl(TASK_B))).body as Record<string, string>;
+      expect(a.AccessKeyId).not.toBe(b.AccessKeyId);
+      const wrong = await get(credentialsUrl(TASK_A), { headers: { Authorization: envOf(TASK_B, 'app').AWS_CONTAINER_AUTHORIZATION_TOKEN ?? '' } });
+      expect(wrong.status).toBe(401);
+    });
+
+    it('answers 404 to a path it did not issue', async () => {
+      const forged = credentialsUrl(TASK_A).replace(TASK_A, TASK_B);
+      expect((await get(forged)).status).toBe(404);
+      expect((await get(`${addr.url}/v2/credentials/nothing`)).status).toBe(404);
+    });
+
+    it('hands every other request to the API', async () => {
+      const res = await get(`${addr.url}/`, { method: 'POST', body: '{}' });
+      expect(res.body).toEqual({ api: 'POST /' });
+    });
   });
 });

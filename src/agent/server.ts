@@ -5,7 +5,14 @@ import type { ContainerDriver } from '../runtime/contract.js';
 import type { StoredTask, StoredTaskDefinition, Store } from '../store/index.js';
 import { containerMetadata, taskMetadata, type RuntimeView } from './metadata.js';
 import type { MetadataVersion } from './shapes.js';
-import { ContainerTokens, type TokenSubject } from './tokens.js';
+import { ContainerTokens, CredentialsTokens, type TokenSubject } from './tokens.js';
+
+/**
+ * The address every task reaches Skiff at, over plain HTTP on port 80: the one AWS SDKs
+ * accept for container credentials besides loopback. The runtime forwards it to the agent
+ * inside each task's network (see SandboxSpec.endpointForward).
+ */
+export const TASK_ENDPOINT_ADDRESS = '169.254.170.2';
 
 export interface AgentServerDeps {
   store: Pick<Store, 'tasks' | 'taskDefinitions'>;
@@ -15,6 +22,10 @@ export interface AgentServerDeps {
   logger: Logger;
   /** From loadAgentSecret(dataDir): the same secret across restarts keeps issued URLs valid. */
   secret: Buffer;
+  /** The task role's temporary credentials (src/iam); without it the credentials endpoint answers 404. */
+  issueCredentials?: (taskArn: string, roleArn: string | undefined, now: Date) => object;
+  /** Where requests that are not for the agent go: Skiff's API, for AWS_ENDPOINT_URL. */
+  api?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 }
 
 export interface AgentAddress {
@@ -34,6 +45,7 @@ const HANDLER: Record<Route, string> = {
   taskStats: 'task stats',
 };
 const PATH = /^\/v([34])\/([^/]+)(\/task\/stats|\/task|\/stats)?$/;
+const CREDENTIALS_PATH = /^\/v2\/credentials\/([^/]+)$/;
 
 interface Resolved {
   version: MetadataVersion;
@@ -61,10 +73,12 @@ class AgentError extends Error {
  */
 export class AgentServer {
   private readonly tokens: ContainerTokens;
+  private readonly credentialsTokens: CredentialsTokens;
   private server: http.Server | undefined;
 
   constructor(private readonly deps: AgentServerDeps) {
     this.tokens = new ContainerTokens(deps.secret);
+    this.credentialsTokens = new CredentialsTokens(deps.secret);
   }
 
   /** Starts serving on host:port (0: an ephemeral port); resolves once bound. */
@@ -98,28 +112,59 @@ export class AgentServer {
   containerEnv(task: StoredTask, taskId: string, containerName: string, baseUrl: string): Record<string, string> {
     const token = this.tokens.issue(taskId, containerName);
     const region = parseArn(task.taskArn)?.region ?? 'us-east-1';
+    const credentialsPath = `/v2/credentials/${this.credentialsTokens.path(taskId)}`;
+    const endpoint = `http://${TASK_ENDPOINT_ADDRESS}`;
     return {
       ECS_CONTAINER_METADATA_URI_V4: `${baseUrl}/v4/${token}`,
       ECS_CONTAINER_METADATA_URI: `${baseUrl}/v3/${token}`,
       AWS_EXECUTION_ENV: 'AWS_ECS_FARGATE',
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: credentialsPath,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${endpoint}${credentialsPath}`,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: this.credentialsTokens.authorization(taskId),
+      AWS_ENDPOINT_URL: endpoint,
     };
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const credentials = CREDENTIALS_PATH.exec(pathname);
+    if (!credentials && !pathname.startsWith('/v3/') && !pathname.startsWith('/v4/') && this.deps.api) {
+      this.deps.api(req, res);
+      return;
+    }
     try {
       if (req.method !== 'GET') {
         res.setHeader('Allow', 'GET');
         throw new AgentError(405, `method ${req.method ?? ''} is not allowed: the task metadata endpoint answers GET`);
       }
-      const r = this.resolve((req.url ?? '/').split('?')[0] ?? '/');
+      if (credentials) return write(res, 200, this.credentials(credentials[1] ?? '', req.headers.authorization));
+      const r = this.resolve(pathname);
       write(res, 200, await this.answer(r));
     } catch (err) {
       if (err instanceof AgentError) return write(res, err.status, err.message);
       this.deps.logger.error('task metadata endpoint: request failed', { url: req.url, err });
       write(res, 500, 'failed to get task metadata');
     }
+  }
+
+  /**
+   * The task role's credentials. The path token names the task; the authorization token,
+   * when sent (the full-URI form), must be that task's. A task that has stopped gets none.
+   */
+  private credentials(pathToken: string, authorization: string | undefined): object {
+    const taskId = this.credentialsTokens.verifyPath(pathToken);
+    const task = taskId && this.deps.store.tasks.get(taskId);
+    if (!taskId || !task || task.lastStatus === 'STOPPED' || !this.deps.issueCredentials) {
+      throw new AgentError(404, 'CredentialsV2Request: no credentials for this endpoint: the task is unknown or has stopped');
+    }
+    if (authorization !== undefined && !this.credentialsTokens.verifyAuthorization(taskId, authorization)) {
+      throw new AgentError(401, 'CredentialsV2Request: the authorization token does not belong to this task');
+    }
+    const td = this.taskDefinition(task);
+    const roleArn = task.overrides?.taskRoleArn ?? td?.taskRoleArn;
+    return this.deps.issueCredentials(task.taskArn, roleArn, this.deps.clock.now());
   }
 
   private resolve(pathname: string): Resolved {

@@ -60,6 +60,42 @@ export class ContainerTokens {
   }
 }
 
+/**
+ * The credentials endpoint's tokens for a task: the path segment of
+ * AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (`<task id>-<MAC>`, as unguessable as ECS's
+ * random id) and the AWS_CONTAINER_AUTHORIZATION_TOKEN that goes with the full URI.
+ */
+export class CredentialsTokens {
+  constructor(private readonly secret: Buffer) {}
+
+  path(taskId: string): string {
+    return `${taskId}-${this.mac('path', taskId).toString('base64url')}`;
+  }
+
+  authorization(taskId: string): string {
+    return this.mac('authorization', taskId).toString('base64url');
+  }
+
+  /** The task a path token was issued for. */
+  verifyPath(token: string): string | undefined {
+    const taskId = token.slice(0, 32);
+    if (!TASK_ID.test(taskId) || token[32] !== '-') return undefined;
+    const given = Buffer.from(token.slice(33), 'base64url');
+    const expected = this.mac('path', taskId);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? taskId : undefined;
+  }
+
+  verifyAuthorization(taskId: string, given: string): boolean {
+    const a = Buffer.from(given);
+    const b = Buffer.from(this.authorization(taskId));
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private mac(purpose: string, taskId: string): Buffer {
+    return createHmac('sha256', this.secret).update(`skiff-task-credentials-endpoint-v1\n${purpose}\n${taskId}`).digest().subarray(0, MAC_BYTES);
+  }
+}
+
 function decode(segment: string): string | undefined {
   try {
     return decodeURIComponent(segment) || undefined;

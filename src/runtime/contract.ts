@@ -39,7 +39,16 @@ export interface SandboxSpec {
   name: string;
   labels: Record<string, string>;
   ports: PortRequest[];
+  /**
+   * Inside the sandbox's network, TCP to LINK_LOCAL_ENDPOINT port 80 reaches this host
+   * address and port (Skiff's agent: credentials, metadata, API), as 169.254.170.2 reaches
+   * the ECS agent in a Fargate task. A driver without networking ignores it.
+   */
+  endpointForward?: { host: string; port: number } | undefined;
 }
+
+/** The link-local address AWS SDKs accept plain-HTTP container credentials from. */
+export const LINK_LOCAL_ENDPOINT = '169.254.170.2';
 
 export interface Sandbox {
   id: string;

@@ -6,7 +6,11 @@ export const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-local'], assig
 let families = 0;
 
 /** Registers a Fargate task definition with these containers (essential by default). */
-export async function register(ecs: ECSClient, containers: ContainerDefinition[], extra: { cpu?: string; memory?: string } = {}): Promise<string> {
+export async function register(
+  ecs: ECSClient,
+  containers: ContainerDefinition[],
+  extra: { cpu?: string; memory?: string; taskRoleArn?: string } = {},
+): Promise<string> {
   const family = `t${process.pid}-${++families}`;
   const out = await ecs.send(
     new RegisterTaskDefinitionCommand({
@@ -16,6 +20,7 @@ export async function register(ecs: ECSClient, containers: ContainerDefinition[]
       cpu: extra.cpu ?? '256',
       memory: extra.memory ?? '512',
       executionRoleArn: 'arn:aws:iam::000000000000:role/ecsTaskExecutionRole',
+      ...(extra.taskRoleArn ? { taskRoleArn: extra.taskRoleArn } : {}),
       containerDefinitions: containers.map((c) => ({
         image: IMAGE,
         logConfiguration: {

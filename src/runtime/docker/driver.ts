@@ -3,7 +3,9 @@
  * and published ports) plus containers joined to its network namespace.
  */
 import Dockerode from 'dockerode';
-import { ContainerStartError, ImagePullError, MANAGED_LABEL } from '../contract.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ContainerStartError, ImagePullError, LINK_LOCAL_ENDPOINT, MANAGED_LABEL } from '../contract.js';
 import type {
   ContainerDriver,
   ContainerSpec,
@@ -27,6 +29,8 @@ import type { PauseImage } from './pause-image.js';
 import { statsFromDocker } from './stats.js';
 import type { DockerStats } from './stats.js';
 import { dockerMessage, dockerStatus, sleep, tolerate, withTimeout } from './util.js';
+
+const execFileAsync = promisify(execFile);
 
 /** The newest Engine API this driver speaks (Docker 20.10); newer engines accept it too. */
 export const DOCKER_API_VERSION = 'v1.41';
@@ -54,6 +58,7 @@ export class DockerDriver implements ContainerDriver {
   private readonly follows = new Set<{ destroy(): void }>();
   private closed = false;
   private readonly oom: OomLedger;
+  private forwardWarned = false;
   private pauseTag: Promise<string> | undefined;
   private hostLimits: Promise<HostLimits> | undefined;
 
@@ -99,11 +104,32 @@ export class DockerDriver implements ContainerDriver {
     }
     try {
       await container.start();
-      return sandboxFromInspect(await container.inspect(), spec);
+      const info = await container.inspect();
+      if (spec.endpointForward) await this.forwardEndpoint(info.State.Pid, spec.endpointForward);
+      return sandboxFromInspect(info, spec);
     } catch (err) {
       // a sandbox that could not start (e.g. no free port) is of no use to anyone
       await this.remove(container.id).catch(() => undefined);
       throw new ContainerStartError(dockerMessage(err), { cause: err });
+    }
+  }
+
+  /**
+   * Points 169.254.170.2:80 at the agent inside the sandbox's network namespace: one DNAT
+   * rule in that namespace's own nat table, so nothing on the host changes and each Skiff
+   * sharing a Docker host forwards its own tasks to its own agent. Needs root (as Docker
+   * does) and iptables; without them tasks run, but their SDKs find no credentials.
+   */
+  private async forwardEndpoint(pid: number, to: { host: string; port: number }): Promise<void> {
+    const args = ['--target', String(pid), '--net', '--', 'iptables', '-w', '-t', 'nat', '-A', 'OUTPUT', '-d', `${LINK_LOCAL_ENDPOINT}/32`];
+    args.push('-p', 'tcp', '--dport', '80', '-j', 'DNAT', '--to-destination', `${to.host}:${to.port}`);
+    try {
+      await execFileAsync('nsenter', args, { timeout: 10_000 });
+    } catch (err) {
+      if (!this.forwardWarned) {
+        this.forwardWarned = true;
+        this.logger.warn(`tasks cannot reach ${LINK_LOCAL_ENDPOINT} (credentials, AWS_ENDPOINT_URL): nsenter/iptables failed; run skiff as root with iptables installed`, { err });
+      }
     }
   }
 

@@ -25,6 +25,8 @@ export interface ExecutorDeps {
   logs: TaskLogSink | undefined;
   /** Variables set in every container of a task (metadata endpoint, region, ...). */
   containerEnv: (task: StoredTask, taskId: string, container: string) => Record<string, string>;
+  /** Where 169.254.170.2:80 leads inside the task's network (the agent). */
+  endpointForward: () => { host: string; port: number } | undefined;
   /** Saves the task (merging a concurrent StopTask) and returns the saved copy. */
   save: (task: StoredTask) => void;
   /** Remembers which task a runtime id belongs to, for driver events. */
@@ -92,6 +94,7 @@ export class TaskExecutor {
       name: runtimeName(taskId),
       labels: labelsFor(this.deps.instanceId, task, taskId, SANDBOX_CONTAINER_NAME),
       ports: sandboxPorts(td),
+      endpointForward: this.deps.endpointForward(),
     });
     task.runtime.sandboxId = sandbox.id;
     task.runtime.ports = sandbox.ports;

@@ -16,6 +16,8 @@ export interface TaskRunnerDeps {
   logger: Logger;
   logs?: TaskLogSink | undefined;
   containerEnv?: ((task: StoredTask, taskId: string, container: string) => Record<string, string>) | undefined;
+  /** Where 169.254.170.2:80 leads inside each task (the agent), once it listens. */
+  endpointForward?: (() => { host: string; port: number } | undefined) | undefined;
   /** How often every unfinished task is re-checked even without a driver event. */
   resyncMs?: number | undefined;
 }
@@ -49,6 +51,7 @@ export class TaskRunner {
       logger: deps.logger,
       logs: deps.logs,
       containerEnv: deps.containerEnv ?? (() => ({})),
+      endpointForward: deps.endpointForward ?? (() => undefined),
       save: (task) => this.save(task),
       track: (runtimeId, taskId) => this.byRuntimeId.set(runtimeId, taskId),
     });
