@@ -50,34 +50,24 @@ export function signedRequestOf(req: http.IncomingMessage, query: URLSearchParam
   const auth = headerValues(req, 'authorization')[0];
   if (auth?.startsWith(ALGORITHM)) {
     const field = (name: string): string | undefined => new RegExp(`${name}=([^,\\s]+)`).exec(auth)?.[1];
-    const scope = parseCredential(field('Credential') ?? '');
-    const amzDate = headerValues(req, 'x-amz-date')[0];
-    const signature = field('Signature');
-    const signed = field('SignedHeaders');
-    if (!scope || !amzDate || !signature || !signed) return undefined;
-    return {
-      scope,
-      amzDate,
-      signature,
-      signedHeaders: signed.split(';'),
-      sessionToken: headerValues(req, 'x-amz-security-token')[0],
-      expiresSeconds: undefined,
-    };
+    return claims(field('Credential'), headerValues(req, 'x-amz-date')[0], field('Signature'), field('SignedHeaders'), headerValues(req, 'x-amz-security-token')[0], undefined);
   }
   if (query.get('X-Amz-Algorithm') !== ALGORITHM) return undefined;
-  const scope = parseCredential(query.get('X-Amz-Credential') ?? '');
-  const amzDate = query.get('X-Amz-Date');
-  const signature = query.get('X-Amz-Signature');
-  const signed = query.get('X-Amz-SignedHeaders');
-  if (!scope || !amzDate || !signature || !signed) return undefined;
-  return {
-    scope,
-    amzDate,
-    signature,
-    signedHeaders: signed.split(';'),
-    sessionToken: query.get('X-Amz-Security-Token') ?? undefined,
-    expiresSeconds: Number(query.get('X-Amz-Expires') ?? '604800'),
-  };
+  const q = (name: string): string | undefined => query.get(name) ?? undefined;
+  return claims(q('X-Amz-Credential'), q('X-Amz-Date'), q('X-Amz-Signature'), q('X-Amz-SignedHeaders'), q('X-Amz-Security-Token'), Number(q('X-Amz-Expires') ?? '604800'));
+}
+
+function claims(
+  credential: string | undefined,
+  amzDate: string | undefined,
+  signature: string | undefined,
+  signedHeaders: string | undefined,
+  sessionToken: string | undefined,
+  expiresSeconds: number | undefined,
+): SignedRequest | undefined {
+  const scope = parseCredential(credential ?? '');
+  if (!scope || !amzDate || !signature || !signedHeaders) return undefined;
+  return { scope, amzDate, signature, signedHeaders: signedHeaders.split(';'), sessionToken, expiresSeconds };
 }
 
 /** The time a signature claims, or undefined when X-Amz-Date is not `yyyymmddThhmmssZ`. */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCliAsync, type CliResult } from '../helpers/aws-cli.js';
 import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
 import { IMAGE } from '../helpers/tasks.js';
+import { until } from '../helpers/eventually.js';
 
 let skiff: SkiffProcess;
 let cleanup: () => void;
@@ -46,14 +47,6 @@ function get(path: string): Promise<{ status: number; body: string }> {
 async function service(): Promise<{ desiredCount: number; runningCount: number; deployments: unknown[] }> {
   const out = await aws('ecs', 'describe-services', '--cluster', 'bean-counter-cluster', '--services', 'bean-counter-service');
   return (out['services'] as Array<{ desiredCount: number; runningCount: number; deployments: unknown[] }>)[0]!;
-}
-
-async function until(cond: () => Promise<boolean>, seconds: number, what: string): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /** A closed-loop load of `concurrency` clients until `stop()`; counts answers by status. */

@@ -7,6 +7,7 @@ import { awsCli, type CliResult } from '../helpers/aws-cli.js';
 import { ecsClient } from '../helpers/sdk.js';
 import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
 import { describe1, register, stopped, waitFor } from '../helpers/tasks.js';
+import { eventually } from '../helpers/eventually.js';
 
 /**
  * EventBridge and EventBridge Scheduler end to end: the AWS CLI v2 configures rules,
@@ -82,16 +83,6 @@ async function startedBy(who: string): Promise<string[]> {
     arns.push(...(out.taskArns ?? []));
   }
   return arns;
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, seconds = 60): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function firstTask(who: string, count = 1): Promise<string[]> {

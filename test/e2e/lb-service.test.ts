@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCliAsync } from '../helpers/aws-cli.js';
 import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
 import { IMAGE } from '../helpers/tasks.js';
+import { until } from '../helpers/eventually.js';
 
 let skiff: SkiffProcess;
 let cleanup: () => void;
@@ -50,14 +51,6 @@ function load(): { stop: () => Promise<Array<{ status: number; body: string; at:
 async function service(): Promise<{ runningCount: number; desiredCount: number; taskDefinition: string; deployments: Array<{ rolloutState: string }> }> {
   const out = await aws('ecs', 'describe-services', '--services', 'web');
   return (out['services'] as Array<never>)[0]!;
-}
-
-async function until(cond: () => Promise<boolean>, seconds: number, what: string): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 function taskDefinition(version: string): string {

@@ -15,6 +15,7 @@ import { awsCli, type CliResult } from '../helpers/aws-cli.js';
 import { ensureNodeSdkImage } from '../helpers/node-image.js';
 import { register, run, waitFor } from '../helpers/tasks.js';
 import { useSkiff } from '../helpers/use-skiff.js';
+import { eventually } from '../helpers/eventually.js';
 
 const env = useSkiff();
 const ROLE = 'arn:aws:iam::000000000000:role/uploads-worker';
@@ -41,16 +42,6 @@ function aws(...args: string[]): CliResult {
 }
 
 const stopped = (t: Task): boolean => t.lastStatus === 'STOPPED';
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, seconds = 90): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 /** A task definition whose one container runs the SDK worker with this MODE, under the task role. */
 async function sdkTaskDefinition(mode: string, extra: Record<string, string> = {}): Promise<string> {
