@@ -73,16 +73,23 @@ class Durable {
   private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-states-'));
   private readonly db = openDatabase(this.dir);
   private readonly runtime: Runtime;
+  private transactions = 0;
 
   constructor(private readonly c: Case) {
     const store = new StatesStore(this.db);
+    const transaction = store.transaction.bind(store);
+    store.transaction = <T>(fn: () => T): T => {
+      this.transactions += 1;
+      return transaction(fn);
+    };
     const dispatcher = new TaskDispatcher({ store, logger: silentLogger, integrations: {} });
     this.runtime = new Runtime({ store, clock: systemClock, logger: silentLogger, dispatcher });
   }
 
-  /** One execution: ms until it ended, and the history events, rows and transactions it committed. */
-  async run(n: number): Promise<{ ms: number; events: number; rows: number; commits: number }> {
+  /** One execution: ms until it ended, and the history events, rows, activations and transactions it committed. */
+  async run(n: number): Promise<{ ms: number; events: number; rows: number; activations: number; commits: number }> {
     const arn = `arn:aws:states:us-east-1:000000000000:execution:bench:run${n}`;
+    const before = this.transactions;
     const t0 = process.hrtime.bigint();
     const live = await this.runtime.startExecution({
       arn, machineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench', machineName: 'bench', name: `run${n}`, input: this.c.input as never,
@@ -92,7 +99,10 @@ class Durable {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (live.state.status !== 'SUCCEEDED') throw new Error(`${this.c.name}: ${live.state.status} ${live.state.cause ?? ''}`);
     const count = (what: string, table: string): number => (this.db.prepare(`SELECT ${what} AS n FROM ${table} WHERE execution_arn = ?`).get(arn) as { n: number }).n;
-    return { ms, events: count('max(id)', 'states_history'), rows: count('count(*)', 'states_history'), commits: count('count(*)', 'states_activations') };
+    return {
+      ms, events: count('max(id)', 'states_history'), rows: count('count(*)', 'states_history'), activations: count('count(*)', 'states_activations'),
+      commits: this.transactions - before,
+    };
   }
 
   async close(): Promise<void> {
@@ -132,6 +142,7 @@ async function main(): Promise<void> {
     const times = { durable: [] as number[], memory: [] as number[], reference: [] as number[] };
     let events = 0;
     let rows = 0;
+    let activations = 0;
     let commits = 0;
     for (let run = 0; run <= RUNS; run++) {
       const d = await durable.run(run);
@@ -143,6 +154,7 @@ async function main(): Promise<void> {
       times.reference.push(ref);
       events = d.events;
       rows = d.rows;
+      activations = d.activations;
       commits = d.commits;
     }
     await durable.close();
@@ -152,7 +164,7 @@ async function main(): Promise<void> {
       const ms = median(list);
       table.push([c.name, label, String(RUNS), ms.toFixed(1), Math.round(tps(ms)).toLocaleString('en-US'), label.startsWith('aws-') ? 'baseline' : (ref / ms).toFixed(2)]);
     }
-    table.push([c.name, `(durable: ${events} history events in ${rows} rows, ${commits} transactions)`, '', '', '', '']);
+    table.push([c.name, `(durable: ${events} history events in ${rows} rows, ${activations} activations in ${commits} transaction${commits === 1 ? '' : 's'})`, '', '', '', '']);
   }
   const head = ['definition', 'engine', 'runs', 'median ms', 'transitions/s', 'speed vs reference'];
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? '').length)));

@@ -70,21 +70,35 @@ function applyCommand(store: StatesStore, live: Live, c: Command, at: number): v
   }
 }
 
+/** One applied activation: what the engine produced, with the writes that go with it. */
+export interface StepRecord {
+  act: Activation;
+  result: StepResult;
+  effects?: Effects | undefined;
+}
+
+/** Whether a step asks for nothing but to be continued: nothing outside the process depends on it yet. */
+export function isPure(result: StepResult): boolean {
+  return result.commands.every((c) => c.kind === 'continue');
+}
+
 /**
- * Persists one step in one transaction: the activation, the events it produced, and
- * what its commands change (timers, tasks, the execution's end). Nothing the step asks
- * for is performed before this returns, so a crash never loses an acknowledged effect,
- * and replaying the stored activations rebuilds the same state.
+ * Persists consecutive steps of one execution in one transaction: each activation, the
+ * events it produced, and what its commands change (timers, tasks, the execution's end).
+ * Nothing the steps ask for is performed before this returns, so a crash never loses an
+ * acknowledged effect, and replaying the stored activations rebuilds the same state.
  */
-export function commitStep(store: StatesStore, live: Live, act: Activation, result: StepResult, effects?: Effects, extra?: () => void): void {
+export function commitSteps(store: StatesStore, live: Live, steps: readonly StepRecord[], extra?: () => void): void {
   store.transaction(() => {
     extra?.();
-    store.appendActivation(live.arn, live.seq + 1, act);
-    store.appendEvents(live.arn, result.events);
-    if (act.type === 'timer') store.deleteTimer(live.arn, act.key);
-    if (act.type === 'taskSucceeded' || act.type === 'taskFailed') store.setTaskStatus(live.arn, act.key, 'DONE');
-    for (const c of result.commands) applyCommand(store, live, c, act.at);
-    effects?.(store);
+    steps.forEach(({ act, result, effects }, i) => {
+      store.appendActivation(live.arn, live.seq + 1 + i, act);
+      store.appendEvents(live.arn, result.events);
+      if (act.type === 'timer') store.deleteTimer(live.arn, act.key);
+      if (act.type === 'taskSucceeded' || act.type === 'taskFailed') store.setTaskStatus(live.arn, act.key, 'DONE');
+      for (const c of result.commands) applyCommand(store, live, c, act.at);
+      effects?.(store);
+    });
   });
-  live.seq += 1;
+  live.seq += steps.length;
 }
