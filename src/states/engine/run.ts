@@ -185,7 +185,8 @@ export class Step implements StepContext {
     return node;
   }
 
-  private rng(f: Frame): Random {
+  /** The state's seeded randomness (one sequence per entered event and retry). */
+  rng(f: Frame): Random {
     f.rng ??= seededRandom(`${this.st.seed}/${f.entered}/${f.retryCount}`);
     return f.rng;
   }
@@ -206,7 +207,7 @@ export class Step implements StepContext {
   }
 
   pathScope(f: Frame, input: Json, extra?: ContextExtra): IntrinsicScope {
-    return { input, context: () => this.contextObject(f, extra), variable: (n) => f.vars[n], random: () => this.rng(f) };
+    return new FramePathScope(this, f, input, extra);
   }
 
   exprScope(f: Frame, vars: StatesVars, extra?: ContextExtra): ExprScope {
@@ -300,5 +301,27 @@ export class Step implements StepContext {
     this.st.waits.set(key, f.id);
     this.st.timers.add(key);
     this.command({ kind: 'startTimer', key, dueMs });
+  }
+}
+
+/** A path's or intrinsic's view of a frame; a class so that evaluating a state allocates no closures. */
+class FramePathScope implements IntrinsicScope {
+  constructor(
+    private readonly step: Step,
+    private readonly f: Frame,
+    readonly input: Json,
+    private readonly extra: ContextExtra | undefined,
+  ) {}
+
+  context(): Json {
+    return this.step.contextObject(this.f, this.extra);
+  }
+
+  variable(name: string): Json | undefined {
+    return this.f.vars[name];
+  }
+
+  random(): Random {
+    return this.step.rng(this.f);
   }
 }
