@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { IdGenerator, Logger } from '../core/index.js';
 import type { Segment } from './model.js';
 import type { ByteRange } from './range.js';
@@ -56,24 +56,28 @@ export class BlobStore {
   }
 
   /**
-   * Makes a new blob: `fill` streams the bytes into the writable it is given (ending
-   * it); the file is then made durable and moved into place. Any failure removes the
-   * temp file. Resolves with the blob id.
+   * Makes a new blob: `fill` writes the bytes through the file it is given and, once
+   * every write has completed, resolves with `check` (the digests' verdict), which runs
+   * while the file is fsynced. Only when both succeed is the file renamed into place and
+   * its directory fsynced. Any failure removes the temp file; `fill` must not leave a
+   * write in flight when it rejects. Resolves with the blob id and what `check` returned.
    */
-  async write(fill: (out: Writable) => Promise<void>): Promise<string> {
+  async write<T>(fill: (file: fsp.FileHandle) => Promise<() => Promise<T>>): Promise<{ id: string; checked: T }> {
     const id = this.ids.hex32();
     const tmp = path.join(this.tmpDir, id);
     const handle = await fsp.open(tmp, 'wx');
     let open = true;
     try {
-      await fill(fileWriter(handle));
-      await handle.sync();
+      const check = await fill(handle);
+      const [checked, synced] = await Promise.allSettled([check(), handle.sync()]);
+      if (checked.status === 'rejected') throw checked.reason;
+      if (synced.status === 'rejected') throw synced.reason;
       open = false;
       await handle.close();
       const dir = await this.dirOf(id);
       await fsp.rename(tmp, path.join(dir, id));
       await syncDir(dir);
-      return id;
+      return { id, checked: checked.value };
     } catch (err) {
       if (open) await handle.close().catch(() => undefined);
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
@@ -152,19 +156,6 @@ export class BlobStore {
     }
     return dir;
   }
-}
-
-/** A writable over an open file that leaves closing to the caller (batching buffered chunks into one writev). */
-function fileWriter(handle: fsp.FileHandle): Writable {
-  return new Writable({
-    highWaterMark: READ_CHUNK,
-    write(chunk: Buffer, _enc, done) {
-      handle.write(chunk).then(() => done(), done);
-    },
-    writev(chunks, done) {
-      handle.writev(chunks.map((c) => c.chunk as Buffer)).then(() => done(), done);
-    },
-  });
 }
 
 async function syncDir(dir: string): Promise<void> {

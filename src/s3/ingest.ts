@@ -6,8 +6,9 @@ import type { BlobStore } from './blobs.js';
 import { CHECKSUM_ALGORITHMS, checksumHeader, isWellFormed, newHasher, parseAlgorithm, type Checksum, type ChecksumAlgorithm, type Hasher } from './checksums.js';
 import { AwsChunkedDecoder } from './chunked.js';
 import { s3Error } from './errors.js';
-import { md5Sink, type Md5Sink } from './md5.js';
+import type { Md5Sink } from './md5.js';
 import { header } from './request.js';
+import { Spool } from './spool.js';
 
 /** The largest object a single PUT (or one part) may carry: 5 GiB. */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
@@ -87,30 +88,29 @@ function checksumSpecOf(req: http.IncomingMessage): BodySpec['checksum'] {
 export async function ingest(blobs: BlobStore, source: Readable, spec: BodySpec): Promise<Ingested> {
   const digester = new Digester(spec);
   const decoder = spec.awsChunked ? new AwsChunkedDecoder() : undefined;
-  let result: Omit<Ingested, 'blob'> | undefined;
-  const blob = await blobs.write(async (out) => {
+  const { id, checked } = await blobs.write(async (file) => {
+    const spool = new Spool(file, spec.expectedLength);
     try {
-      if (decoder) await pipeline(source, decoder, digester, out);
-      else await pipeline(source, digester, out);
+      if (decoder) await pipeline(source, decoder, digester, spool);
+      else await pipeline(source, digester, spool);
     } catch (err) {
+      spool.md5.discard();
+      await spool.idle();
       throw clientGone(err) ? s3Error('IncompleteBody', 'The request body ended before its declared length: the client went away.') : err;
     }
-    result = await digester.verify(decoder?.trailers);
+    return () => digester.verify(spool.md5, decoder?.trailers);
   });
-  return { blob, ...result! };
+  return { blob: id, ...checked };
 }
 
-/** Passes bytes through, hashing and counting them. */
+/** Passes bytes through, counting them and computing the digests other than the MD5 (the spool's). */
 class Digester extends Transform {
-  private readonly md5: Md5Sink;
-  private digested = false;
   private readonly sha256: Hash | undefined;
   private readonly checksum: Hasher | undefined;
   private size = 0;
 
   constructor(private readonly spec: BodySpec) {
     super();
-    this.md5 = md5Sink(spec.expectedLength);
     this.sha256 = spec.sha256Hex ? createHash('sha256') : undefined;
     this.checksum = spec.checksum ? newHasher(spec.checksum.algorithm) : undefined;
   }
@@ -123,29 +123,17 @@ class Digester extends Transform {
     }
     this.sha256?.update(chunk);
     this.checksum?.update(chunk);
-    const behind = this.md5.update(chunk);
-    if (behind) behind.then(() => done(null, chunk), done);
-    else done(null, chunk);
+    done(null, chunk);
   }
 
-  override _destroy(err: Error | null, done: (error?: Error | null) => void): void {
-    // a normal end is followed by verify(); only a failed body leaves a hash to forget
-    if (err && !this.digested) {
-      this.digested = true;
-      this.md5.discard();
-    }
-    done(err);
-  }
-
-  /** Checks length and digests once the whole body is in; returns what was computed. */
-  async verify(trailers: ReadonlyMap<string, string> | undefined): Promise<Omit<Ingested, 'blob'>> {
+  /** Checks length and digests once the whole body is written; returns what was computed. */
+  async verify(md5Sink: Md5Sink, trailers: ReadonlyMap<string, string> | undefined): Promise<Omit<Ingested, 'blob'>> {
     const { spec } = this;
-    this.digested = true;
     if (spec.expectedLength !== undefined && this.size !== spec.expectedLength) {
-      this.md5.discard();
+      md5Sink.discard();
       throw s3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
     }
-    const md5 = await this.md5.digest();
+    const md5 = await md5Sink.digest();
     if (this.sha256) {
       const computed = this.sha256.digest('hex');
       if (computed !== spec.sha256Hex) {

@@ -3,33 +3,39 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
- * The MD5 of a body (its ETag), fed chunk by chunk. MD5 cannot be split, and at a few
+ * The MD5 of a body (its ETag), fed batch by batch. MD5 cannot be split, and at a few
  * hundred MiB/s per core it is the slowest step of a large PUT; hashing it on a worker
  * thread lets receiving, writing and hashing overlap instead of taking turns on the
- * event loop. Small bodies hash in-thread (a message round trip costs more than they do).
+ * event loop. Large bodies arrive in batches over shared memory (`spool.ts`), so the
+ * worker reads the very bytes the file write reads: no copy, no transfer. Small bodies
+ * hash in-thread (a message round trip costs more than they do).
  */
 export interface Md5Sink {
-  /** Adds bytes; returns a promise when the worker is behind, to hold the stream until it catches up. */
-  update(chunk: Buffer): Promise<void> | undefined;
+  /**
+   * Adds the bytes of `batch`. Off-thread (a view of a SharedArrayBuffer) it returns a
+   * promise settled once the worker has read them: the batch must not change before.
+   */
+  update(batch: Uint8Array): Promise<void> | undefined;
   digest(): Promise<Buffer>;
   /** Forgets the hash (an aborted body). */
   discard(): void;
 }
 
 /** Bodies at least this large (or of unknown size) are hashed off-thread. */
-const OFF_THREAD_FROM = 4 * 1024 * 1024;
-const BATCH = 1024 * 1024;
-/** Bytes posted to the worker and not yet hashed, beyond which the body waits. */
-const MAX_IN_FLIGHT = 8 * 1024 * 1024;
+export const OFF_THREAD_FROM = 4 * 1024 * 1024;
 
 export function md5Sink(expectedLength: number | undefined): Md5Sink {
-  if (expectedLength !== undefined && expectedLength < OFF_THREAD_FROM) return inThread(createHash('md5'));
+  if (!offThread(expectedLength)) return inThread(createHash('md5'));
   return new OffThreadMd5(pool().next());
+}
+
+export function offThread(expectedLength: number | undefined): boolean {
+  return expectedLength === undefined || expectedLength >= OFF_THREAD_FROM;
 }
 
 function inThread(hash: Hash): Md5Sink {
   return {
-    update: (chunk) => void hash.update(chunk),
+    update: (batch) => void hash.update(batch),
     digest: () => Promise.resolve(hash.digest()),
     discard: () => undefined,
   };
@@ -44,8 +50,8 @@ parentPort.on('message', (m) => {
   if (m.op === 'update') {
     let h = hashes.get(m.id);
     if (!h) hashes.set(m.id, (h = createHash('md5')));
-    h.update(new Uint8Array(m.buf, 0, m.len));
-    parentPort.postMessage({ id: m.id, hashed: m.len, buf: m.buf }, [m.buf]);
+    h.update(new Uint8Array(m.buf, m.off, m.len));
+    parentPort.postMessage({ id: m.id, hashed: m.len });
   } else if (m.op === 'digest') {
     const h = hashes.get(m.id) || createHash('md5');
     hashes.delete(m.id);
@@ -53,7 +59,7 @@ parentPort.on('message', (m) => {
   } else if (m.op === 'drop') hashes.delete(m.id);
 });`;
 
-interface Reply { id: number; hashed?: number; buf?: ArrayBuffer; digest?: Uint8Array }
+interface Reply { id: number; hashed?: number; digest?: Uint8Array }
 
 /** One hashing thread, shared by the uploads assigned to it; it never keeps the process alive. */
 class HashWorker {
@@ -75,9 +81,10 @@ class HashWorker {
     return id;
   }
 
-  post(id: number, op: 'update' | 'digest' | 'drop', batch?: ArrayBuffer, len = 0): void {
+  post(id: number, op: 'update' | 'digest' | 'drop', batch?: Uint8Array): void {
     if (op !== 'update') this.worker.postMessage({ id, op });
-    else this.worker.postMessage({ id, op, buf: batch, len }, [batch!]);
+    else this.worker.postMessage({ id, op, buf: batch!.buffer, off: batch!.byteOffset, len: batch!.length });
+    // a dropped sink's batches are never handed back, so never reused while the worker may read them
     if (op === 'drop') this.sinks.delete(id);
   }
 
@@ -112,12 +119,8 @@ function waiter<T>(): Waiter<T> {
 
 class OffThreadMd5 implements Md5Sink {
   private readonly id: number;
-  private batch = new ArrayBuffer(BATCH);
-  /** Batches the worker has hashed and handed back, reused so memory stays at the in-flight window. */
-  private readonly spare: ArrayBuffer[] = [];
-  private filled = 0;
-  private inFlight = 0;
-  private waiting: Waiter<void> | undefined;
+  /** One waiter per batch posted and not yet read, oldest first (the worker answers in order). */
+  private readonly pending: Waiter<void>[] = [];
   private done: Waiter<Buffer> | undefined;
   private failed: Error | undefined;
 
@@ -125,24 +128,17 @@ class OffThreadMd5 implements Md5Sink {
     this.id = worker.register(this);
   }
 
-  update(chunk: Buffer): Promise<void> | undefined {
+  update(batch: Uint8Array): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    let at = 0;
-    while (at < chunk.length) {
-      const n = Math.min(BATCH - this.filled, chunk.length - at);
-      new Uint8Array(this.batch, this.filled, n).set(chunk.subarray(at, at + n));
-      this.filled += n;
-      at += n;
-      if (this.filled === BATCH) this.flush();
-    }
-    if (this.inFlight <= MAX_IN_FLIGHT) return undefined;
-    this.waiting ??= waiter<void>();
-    return this.waiting.promise;
+    if (!(batch.buffer instanceof SharedArrayBuffer)) throw new Error('an off-thread MD5 takes batches in shared memory');
+    const w = waiter<void>();
+    this.pending.push(w);
+    this.worker.post(this.id, 'update', batch);
+    return w.promise;
   }
 
   digest(): Promise<Buffer> {
     if (this.failed) return Promise.reject(this.failed);
-    if (this.filled > 0) this.flush();
     this.done = waiter<Buffer>();
     this.worker.post(this.id, 'digest');
     return this.done.promise;
@@ -154,30 +150,16 @@ class OffThreadMd5 implements Md5Sink {
 
   fail(err: Error): void {
     this.failed = err;
-    this.waiting?.reject(err);
+    for (const w of this.pending.splice(0)) w.reject(err);
     this.done?.reject(err);
   }
 
   onReply(r: Reply): void {
-    if (r.hashed !== undefined) {
-      this.inFlight -= r.hashed;
-      if (r.buf) this.spare.push(r.buf);
-      if (this.waiting && this.inFlight <= MAX_IN_FLIGHT / 2) {
-        this.waiting.resolve();
-        this.waiting = undefined;
-      }
-    }
+    if (r.hashed !== undefined) this.pending.shift()?.resolve();
     if (r.digest !== undefined) {
       this.worker.release(this.id);
       this.done?.resolve(Buffer.from(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength));
     }
-  }
-
-  private flush(): void {
-    this.inFlight += this.filled;
-    this.worker.post(this.id, 'update', this.batch, this.filled);
-    this.batch = this.spare.pop() ?? new ArrayBuffer(BATCH);
-    this.filled = 0;
   }
 }
 

@@ -96,6 +96,25 @@ describe('objects', () => {
     expect(await (await s3.send(new GetObjectCommand({ Bucket: 'objects', Key: 'sha' }))).Body?.transformToString()).toBe('data');
   });
 
+  it('check large bodies (spooled, MD5 off-thread) as strictly, and keep no file of a failed or cut one', async () => {
+    const body = Buffer.alloc(6 * 1024 * 1024 + 3, 'x');
+    const bad = await h.raw('PUT', '/objects/big', { body, headers: { 'content-md5': b64('md5', 'other') } });
+    expect(bad.text).toContain('<Code>BadDigest</Code>');
+    const wrong = await h.raw('PUT', '/objects/big', { body, headers: { 'x-amz-checksum-crc32': crc32b64('other') } });
+    expect(wrong.text).toContain('<Code>BadDigest</Code>');
+    const ok = await h.raw('PUT', '/objects/big', { body, headers: { 'content-md5': createHash('md5').update(body).digest('base64') } });
+    expect(ok.headers.get('etag')).toBe(`"${md5(body)}"`);
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${h.endpoint}/objects/cut`, { method: 'PUT', headers: { 'content-length': String(body.length) } });
+      req.on('error', () => resolve());
+      req.write(body.subarray(0, 5 * 1024 * 1024), () => setTimeout(() => req.destroy(), 50));
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(readdirSync(path.join(h.dir, 's3', 'tmp'))).toEqual([]);
+    expect((await h.raw('GET', '/objects/cut')).status).toBe(404);
+    expect(Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'objects', Key: 'big' }))).Body!.transformToByteArray()).equals(body)).toBe(true);
+  });
+
   it('decode signed aws-chunked bodies with a checksum trailer', async () => {
     const sig = `;chunk-signature=${'0'.repeat(64)}`;
     const body = `5${sig}\r\nhello\r\n6${sig}\r\n world\r\n0${sig}\r\nx-amz-checksum-crc32:${crc32b64('hello world')}\r\nx-amz-trailer-signature:${'1'.repeat(64)}\r\n\r\n`;

@@ -29,7 +29,7 @@ function checkWriteConditions(c: WriteConditions, existing: ObjectRecord | undef
  * The second half of the durability protocol: with the new blobs already durable,
  * one transaction re-checks the bucket (it may have gone while the body streamed) and
  * the write conditions, replaces the object row and records the event. Only after the
- * commit are the replaced object's blobs deleted and listeners told. If the commit
+ * commit are the replaced object's blobs deleted (in the background) and listeners told. If the commit
  * fails, the new blobs are deleted and the error goes to the client.
  */
 export interface CommitOptions {
@@ -58,7 +58,10 @@ export async function commitObject(ctx: S3Context, record: ObjectRecord, reason:
     if (opts.discardOnFailure ?? true) await ctx.blobs.remove(record.segments.map((s) => s.blob));
     throw err;
   }
-  await ctx.blobs.remove(outcome.garbage);
+  // the answer does not wait for the unlinks (tens of ms for a large file): the replaced
+  // blobs are unreferenced from the commit on, and a crash before they go leaves orphans
+  // the start-up sweep removes
+  void ctx.blobs.remove(outcome.garbage);
   ctx.events.announce([outcome.event]);
 }
 
