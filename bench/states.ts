@@ -12,6 +12,7 @@
  *   skiff durable   Runtime.startExecution on a fresh SQLite database (WAL,
  *                   synchronous=FULL, as `skiff up` opens it) until the execution ends:
  *                   every activation, history event and timer/task change committed
+ *                   (the transactions are counted by wrapping StatesStore.transaction)
  *   skiff memory    the same engine with no persistence (simulate(): the engine's share)
  *   reference       aws-local-stepfunctions StateMachine.run (in memory, no history kept)
  * A transition is one state entered (a Map iteration's state counts). Medians are printed
