@@ -14,7 +14,8 @@
  * a time (a client's single stream): Content-Length bodies from memory, responses drained
  * and counted. Rounds interleave skiff and dd so drift hits both alike; medians are
  * printed. Also printed: in-process MD5 and CRC32 speed, the ceiling on a PUT, which
- * must hash every byte for its ETag before answering.
+ * must hash every byte for its ETag before answering, and the client's CPU share during
+ * the 64 MiB PUTs (on a 2-core machine it competes with the server).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -108,11 +109,14 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** Sequential PUTs then GETs of `count` objects of `size` bytes; returns MiB/s (or ops/s for small ones). */
-async function objectRound(endpoint: string, size: number, count: number, tag: string): Promise<{ put: number; get: number }> {
+async function objectRound(endpoint: string, size: number, count: number, tag: string): Promise<{ put: number; get: number; clientCpu: number }> {
   const bodies = Array.from({ length: Math.min(count, 4) }, () => randomBytes(size));
+  const cpu = process.cpuUsage();
   const put = await timed(async () => {
     for (let i = 0; i < count; i++) await request(endpoint, 'PUT', `/bench/${size}-${tag}-${i}`, bodies[i % bodies.length]);
   });
+  const used = process.cpuUsage(cpu);
+  const clientCpu = (used.user + used.system) / 1e6 / put; // the client's share of a core while it PUTs
   const get = await timed(async () => {
     for (let i = 0; i < count; i++) {
       const r = await request(endpoint, 'GET', `/bench/${size}-${tag}-${i}`);
@@ -120,7 +124,7 @@ async function objectRound(endpoint: string, size: number, count: number, tag: s
     }
   });
   const unit = size >= MiB ? (count * size) / MiB : count;
-  return { put: unit / put, get: unit / get };
+  return { put: unit / put, get: unit / get, clientCpu };
 }
 
 /** The floor of a durable small PUT without HTTP or metadata: temp write, fsync, rename, dir fsync. */
@@ -180,6 +184,7 @@ async function main(): Promise<void> {
       }
       const big = await objectRound(server.endpoint, 64 * MiB, 2, `r${round}-64m`);
       add('put64', big.put);
+      add('client-cpu64', big.clientCpu);
       add('get64', big.get);
       add('dd-w64', 64 / dd(['if=/dev/zero', `of=${ddFile}`, 'bs=1M', 'count=64', 'conv=fsync']));
       add('dd-r64', 64 / dd([`if=${ddFile}`, 'of=/dev/null', 'bs=1M']));
@@ -227,6 +232,8 @@ function print(s: Record<string, number[]>, hashes: { md5: number; crc32: number
   }
   console.log(`\nbare http: the same client against a node:http server that discards PUT bodies and answers GETs from memory`);
   console.log(`in-process, one core: MD5 ${hashes.md5.toFixed(0)} MiB/s, CRC32 ${hashes.crc32.toFixed(0)} MiB/s (a PUT hashes every byte with MD5 for its ETag)`);
+  console.log(`ceiling of a single-stream PUT: the MD5 on one core, ${(hashes.md5 / m('dd-w64')).toFixed(2)} of the 64 MiB dd write`);
+  console.log(`the client (this process) used ${(m('client-cpu64') * 100).toFixed(0)}% of a core during the 64 MiB PUTs, CPU the server could not use`);
 }
 
 await main();
