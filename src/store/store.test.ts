@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStore, migrate, migrations, openDatabase, type StoredTaskDefinition } from './index.js';
+import { createStore, migrate, migrations, openDatabase, type StoredTask, type StoredTaskDefinition } from './index.js';
 
 const LATEST = Math.max(...migrations.map((m) => m.version));
 
@@ -15,6 +15,23 @@ function tempDir(): string {
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+const CLUSTER = 'arn:aws:ecs:us-east-1:000000000000:cluster/c';
+
+function task(n: number, o: { family?: string; group?: string; last?: string; desired?: string; createdAt?: number } = {}): StoredTask {
+  const id = n.toString(16).padStart(32, '0');
+  return {
+    taskArn: `arn:aws:ecs:us-east-1:000000000000:task/c/${id}`,
+    clusterArn: CLUSTER,
+    taskDefinitionArn: `arn:aws:ecs:us-east-1:000000000000:task-definition/${o.family ?? 'a'}:1`,
+    group: o.group ?? `family:${o.family ?? 'a'}`,
+    lastStatus: o.last ?? 'STOPPED',
+    desiredStatus: o.desired ?? 'STOPPED',
+    createdAt: new Date(o.createdAt ?? 1_000),
+    version: 1,
+    runtime: {},
+  };
+}
 
 function td(family: string, revision: number): StoredTaskDefinition {
   return {
@@ -91,6 +108,38 @@ describe('the SQLite store', () => {
     store.tags.remove('arn:x', ['a', 'missing']);
     expect(store.tags.list('arn:x')).toEqual([{ key: 'b', value: '3' }]);
     expect(store.tags.list('arn:y')).toEqual([]);
+    store.db.close();
+  });
+
+  it('pages task ARNs in ARN order with filters, and says when more follow', () => {
+    const store = createStore(openDatabase(tempDir()));
+    store.tasks.create([5, 1, 4, 2, 3].map((n) => task(n, { family: n % 2 ? 'odd' : 'even' })));
+    store.tasks.put(task(6, { last: 'RUNNING', desired: 'RUNNING' }));
+    const filter = { cluster: CLUSTER, desiredStatus: 'STOPPED' };
+    const first = store.tasks.pageArns(filter, undefined, 2);
+    expect(first.arns.map((a) => Number.parseInt(a.slice(-32), 16))).toEqual([1, 2]);
+    expect(first.more).toBe(true);
+    const rest = store.tasks.pageArns(filter, first.arns[1], 3);
+    expect(rest.arns.map((a) => Number.parseInt(a.slice(-32), 16))).toEqual([3, 4, 5]);
+    expect(rest.more).toBe(false);
+    expect(store.tasks.pageArns({ ...filter, family: 'odd' }, undefined, 10).arns).toHaveLength(3);
+    expect(store.tasks.pageArns({ ...filter, desiredStatus: 'RUNNING' }, undefined, 10).arns).toHaveLength(1);
+    store.db.close();
+  });
+
+  it("finds a group's recent tasks and its older unfinished ones, and counts a cluster's unfinished tasks", () => {
+    const store = createStore(openDatabase(tempDir()));
+    store.tasks.create([
+      task(1, { group: 'service:s', createdAt: 1_000 }),
+      task(2, { group: 'service:s', createdAt: 1_000, last: 'RUNNING', desired: 'RUNNING' }),
+      task(3, { group: 'service:s', createdAt: 9_000 }),
+      task(4, { group: 'service:s', createdAt: 9_000, last: 'PENDING', desired: 'RUNNING' }),
+      task(5, { group: 'service:other', createdAt: 9_000, last: 'RUNNING', desired: 'RUNNING' }),
+    ]);
+    const ids = store.tasks.inGroup(CLUSTER, 'service:s', new Date(5_000)).map((t) => Number.parseInt(t.taskArn.slice(-32), 16));
+    expect(ids.sort()).toEqual([2, 3, 4]);
+    expect(store.tasks.counts(CLUSTER)).toEqual({ running: 2, pending: 1 });
+    expect(store.tasks.unfinished().map((t) => t.lastStatus).sort()).toEqual(['PENDING', 'RUNNING', 'RUNNING']);
     store.db.close();
   });
 });

@@ -61,14 +61,21 @@ export class TaskRepository {
          last_status = excluded.last_status, doc = excluded.doc`,
     );
     this.unfinishedStmt = db.prepare<[], { doc: string }>("SELECT doc FROM tasks WHERE last_status <> 'STOPPED'");
-    this.listStmt = db.prepare<[Record<string, string | null>], { arn: string }>(
-      `SELECT arn FROM tasks WHERE cluster = @cluster AND desired_status = @desired
+    // Every column this reads is in tasks_listing (migration 010): a page touches only the
+    // index entries up to its last ARN, however long the STOPPED history is.
+    this.listStmt = db.prepare<[Record<string, string | number | null>], { arn: string }>(
+      `SELECT arn FROM tasks WHERE cluster = @cluster AND desired_status = @desired AND arn > @after
          AND (@family IS NULL OR family = @family) AND (@startedBy IS NULL OR started_by = @startedBy)
          AND (@group IS NULL OR task_group = @group)
-       ORDER BY arn`,
+       ORDER BY arn LIMIT @limit`,
     );
-    this.groupStmt = db.prepare<[string, string, number], { doc: string }>(
-      `SELECT doc FROM tasks WHERE cluster = ? AND task_group = ? AND (last_status <> 'STOPPED' OR created_at >= ?)`,
+    // Recent tasks by tasks_by_group's created_at; older ones only if unfinished, from the
+    // partial index (the unary + keeps the planner off tasks_by_group's created_at range,
+    // which would read every old STOPPED row of the group).
+    this.groupStmt = db.prepare<[Record<string, string | number>], { doc: string }>(
+      `SELECT doc FROM tasks WHERE cluster = @cluster AND task_group = @group AND created_at >= @since
+       UNION ALL
+       SELECT doc FROM tasks WHERE cluster = @cluster AND task_group = @group AND last_status <> 'STOPPED' AND +created_at < @since`,
     );
     this.countStmt = db.prepare<[string], { running: number; pending: number }>(
       `SELECT COALESCE(SUM(last_status = 'RUNNING'), 0) AS running,
@@ -106,21 +113,29 @@ export class TaskRepository {
     return this.unfinishedStmt.all().map((r) => decode(r.doc));
   }
 
-  listArns(filter: TaskFilter): string[] {
-    return this.listStmt
+  /**
+   * One page of a cluster's task ARNs in ARN order, continuing strictly after `after`;
+   * `more` when at least one more matches.
+   */
+  pageArns(filter: TaskFilter, after: string | undefined, limit: number): { arns: string[]; more: boolean } {
+    const arns = this.listStmt
       .all({
         cluster: filter.cluster,
         desired: filter.desiredStatus,
         family: filter.family ?? null,
         startedBy: filter.startedBy ?? null,
         group: filter.group ?? null,
+        after: after ?? '',
+        limit: limit + 1,
       })
       .map((r) => r.arn);
+    const more = arns.length > limit;
+    return { arns: more ? arns.slice(0, limit) : arns, more };
   }
 
   /** A group's tasks (`service:<name>`): every unfinished one, and those created since `since`. */
   inGroup(clusterArn: string, group: string, since: Date): StoredTask[] {
-    return this.groupStmt.all(clusterArn, group, since.getTime()).map((r) => decode(r.doc));
+    return this.groupStmt.all({ cluster: clusterArn, group, since: since.getTime() }).map((r) => decode(r.doc));
   }
 
   /** A cluster's running and pending tasks, as DescribeClusters counts them. */

@@ -11,7 +11,7 @@ import type {
   StopTaskResponse,
   Task,
 } from '@aws-sdk/client-ecs';
-import { decodeToken, isArn, pageOf } from '../../core/index.js';
+import { decodeToken, encodeToken, isArn } from '../../core/index.js';
 import { taskIdOf, type StoredTask, type StoredTaskDefinition, type Tag } from '../../store/index.js';
 import type { Clusters } from '../clusters.js';
 import type { EcsDeps } from '../context.js';
@@ -132,15 +132,15 @@ export class Tasks {
     }
     const limit = checkMaxResults(req.maxResults, 100);
     const after = req.nextToken ? decodeToken(req.nextToken, EcsErrors.InvalidParameterException) : undefined;
-    const arns = this.deps.store.tasks.listArns({
+    const page = this.deps.store.tasks.pageArns({
       cluster: cluster.clusterArn,
       desiredStatus: desired === 'PENDING' ? 'RUNNING' : desired,
       family: req.family,
       startedBy: req.startedBy,
       group: req.serviceName ? `service:${req.serviceName}` : undefined,
-    });
-    const page = pageOf(arns, (a) => a, limit, after);
-    return { taskArns: page.items, nextToken: page.nextToken };
+    }, after, limit);
+    const last = page.arns[page.arns.length - 1];
+    return { taskArns: page.arns, nextToken: page.more && last !== undefined ? encodeToken(last) : undefined };
   }
 
   /** A task by id or ARN within a cluster. */
