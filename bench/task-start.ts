@@ -14,7 +14,12 @@
  *                event, app, side), with the create options of src/runtime/docker/mapping.ts,
  *                timed call by call through dockerode, with no control plane around it
  *   skiff 1 / 3  RunTask, then DescribeTasks every BENCH_POLL_MS until lastStatus is
- *                RUNNING (poll-observed), and the task's own startedAt − createdAt
+ *                RUNNING (poll-observed), and the task's own startedAt − createdAt, on a
+ *                skiff with its default pool of 2 started sandboxes (after each such case
+ *                the bench waits for the pool to be refilled, so the replacement's start
+ *                never overlaps another case)
+ *   skiff 1, no pool   the same on a second skiff started with --sandbox-pool 0 (what a
+ *                task with port mappings, or a burst beyond the pool, pays)
  * Then a breakdown: the task's timestamps (createdAt → pullStartedAt → pullStoppedAt →
  * connectivityAt → startedAt), and the critical path split, with Docker's own
  * Created/StartedAt of each container, into time inside Docker and time between (the
@@ -47,6 +52,8 @@ const COMMAND = ['sleep', '300'];
 const RUNS = positive('BENCH_RUNS', 20);
 const WARMUP = Math.max(0, Math.floor(Number(process.env['BENCH_WARMUP'] ?? 1)) || 0);
 const POLL_MS = positive('BENCH_POLL_MS', 10);
+/** Sandboxes the measured skiff keeps started (its default). */
+const POOL = 2;
 const START_LIMIT_MS = 60_000;
 /** Our own label: never skiff's managed label, so no skiff instance touches our containers. */
 const BENCH_LABEL = 'dev.skiff.bench';
@@ -103,8 +110,8 @@ const ms = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
 // ---------------------------------------------------------------- skiff process
 
-async function startSkiff(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
-  const args = ['bin/skiff.js', 'up', '--port', '0', '--data-dir', dataDir, '--log-level', 'error'];
+async function startSkiff(dataDir: string, extra: string[] = []): Promise<{ child: ChildProcess; endpoint: string }> {
+  const args = ['bin/skiff.js', 'up', '--port', '0', '--data-dir', dataDir, '--log-level', 'error', ...extra];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
@@ -389,7 +396,9 @@ async function timeline(tl: Samples, key: string, task: Task, names: string[]): 
     const name = c.Labels['dev.skiff.container'] ?? '';
     info.set(name === '~sandbox' ? 'sandbox' : name, await docker.getContainer(c.Id).inspect());
   }
-  segments(tl, key, task.createdAt?.getTime() ?? NaN, task.startedAt?.getTime() ?? NaN, ['sandbox', ...names], info);
+  // a pooled sandbox carries no task label: it was started before the task, off its path
+  const path = info.has('sandbox') ? ['sandbox', ...names] : names;
+  segments(tl, key, task.createdAt?.getTime() ?? NaN, task.startedAt?.getTime() ?? NaN, path, info);
 }
 
 /** Records the skiff (between Docker's work) and docker segments of one start. */
@@ -472,14 +481,23 @@ async function preflight(): Promise<{ pauseTag: string; cpus: number }> {
 async function main(): Promise<void> {
   const { pauseTag, cpus } = await preflight();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-start-'));
+  const noPoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-start-nopool-'));
   const launched: string[] = [];
   let skiff: { child: ChildProcess; endpoint: string } | undefined;
+  let noPool: { child: ChildProcess; endpoint: string } | undefined;
   let ecs: ECSClient | undefined;
+  let ecsNoPool: ECSClient | undefined;
+  const clientOf = (endpoint: string): ECSClient =>
+    new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   try {
-    skiff = await startSkiff(dataDir);
-    ecs = new ECSClient({ endpoint: skiff.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    skiff = await startSkiff(dataDir, ['--sandbox-pool', String(POOL)]);
+    noPool = await startSkiff(noPoolDir, ['--sandbox-pool', '0']);
+    ecs = clientOf(skiff.endpoint);
+    ecsNoPool = clientOf(noPool.endpoint);
     const client = ecs;
     const one = await register(client, 'bench-one', [{ name: 'app', essential: true, command: COMMAND }]);
+    const oneNoPool = await register(ecsNoPool, 'bench-one', [{ name: 'app', essential: true, command: COMMAND }]);
+    const noPoolClient = ecsNoPool;
     const three = await register(client, 'bench-three', [
       { name: 'init', essential: false, command: ['sh', '-c', 'exit 0'] },
       { name: 'app', essential: true, command: COMMAND, dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] },
@@ -490,14 +508,16 @@ async function main(): Promise<void> {
     const bd: Samples = new Map();
     const saves: Samples = new Map();
     const tl: Samples = new Map();
-    const skiffCase = async (key: 'one' | 'three', td: string, record: boolean): Promise<void> => {
-      const r = await skiffStart(client, td, key === 'one' ? 'one-container' : 'three-container', launched);
+    const skiffCase = async (key: 'one' | 'three' | 'noPool', td: string, record: boolean): Promise<void> => {
+      const r = await skiffStart(key === 'noPool' ? noPoolClient : client, td, key === 'three' ? 'three-container' : 'one-container', launched);
       try {
         if (!record) return;
         add(s, `${key}Poll`, r.pollMs);
         add(s, `${key}Own`, r.ownMs);
         add(s, `${key}RunTask`, r.runTaskMs);
         const t = r.task;
+        await timeline(tl, key, t, key === 'three' ? ['init', 'app', 'side'] : ['app']);
+        if (key === 'noPool') return;
         const at = (d: Date | undefined): number => d?.getTime() ?? NaN;
         add(bd, `${key}:RunTask sent → createdAt`, at(t.createdAt) - r.sentWall);
         add(bd, `${key}:createdAt → pullStartedAt (sandbox)`, at(t.pullStartedAt) - at(t.createdAt));
@@ -506,11 +526,12 @@ async function main(): Promise<void> {
         add(bd, `${key}:connectivityAt → startedAt (RUNNING)`, at(t.startedAt) - at(t.connectivityAt));
         add(bd, `${key}:startedAt → seen by DescribeTasks`, r.seenWall - at(t.startedAt));
         add(saves, key, t.version ?? NaN);
-        await timeline(tl, key, t, key === 'one' ? ['app'] : ['init', 'app', 'side']);
       } finally {
         const t = now();
-        await skiffStop(client, r.task.taskArn ?? '');
+        await skiffStop(key === 'noPool' ? noPoolClient : client, r.task.taskArn ?? '');
         if (record) add(s, `${key}Stop`, now() - t);
+        // the pool's replacement sandbox must not start during another case's measurement
+        if (key !== 'noPool') await poolRefilled();
       }
     };
     const cases: Array<[string, (record: boolean) => Promise<void>]> = [
@@ -519,6 +540,7 @@ async function main(): Promise<void> {
       ['replica, 1 container', (rec) => replica(s, tl, pauseTag, cpus, 1, rec)],
       ['replica, 3 containers', (rec) => replica(s, tl, pauseTag, cpus, 3, rec)],
       ['skiff, 1 container', (rec) => skiffCase('one', one, rec)],
+      ['skiff, 1 container, no pool', (rec) => skiffCase('noPool', oneNoPool, rec)],
       ['skiff, 3 containers', (rec) => skiffCase('three', three, rec)],
     ];
     const total = WARMUP + RUNS;
@@ -538,9 +560,22 @@ async function main(): Promise<void> {
     report(s, bd, tl, saves, sqliteCommit(dataDir));
   } finally {
     ecs?.destroy();
+    ecsNoPool?.destroy();
     if (skiff) await stopSkiff(skiff.child);
+    if (noPool) await stopSkiff(noPool.child);
     await cleanup(launched);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(noPoolDir, { recursive: true, force: true });
+  }
+}
+
+/** Waits (at most 10 s) until the pooled skiff has POOL started sandboxes again. */
+async function poolRefilled(): Promise<void> {
+  const deadline = now() + 10_000;
+  while (now() < deadline) {
+    const ready = await docker.listContainers({ filters: { label: ['dev.skiff.pool=true'], status: ['running'] } });
+    if (ready.length >= POOL) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -576,18 +611,20 @@ function report(s: Samples, bd: Samples, tl: Samples, saves: Samples, commit: { 
     ['raw: docker run -d, until inspect shows Running', 'cliRunning', 'baseline'],
     ['raw: dockerode create+start (no CLI)', 'api', ''],
     ['raw: dockerode create+start → Running', 'apiRunning', ''],
-    ['replica: skiff\'s Docker calls, 1 container', 'replica', ''],
-    ['skiff 1 container: RunTask → RUNNING seen', 'onePoll', ''],
-    ['skiff 1 container: startedAt − createdAt', 'oneOwn', ''],
+    ['replica: skiff\'s Docker calls, 1 container, own sandbox', 'replica', ''],
+    ['skiff 1 container, --sandbox-pool 0: RunTask → RUNNING', 'noPoolPoll', ''],
+    ['skiff 1 container, --sandbox-pool 0: startedAt−createdAt', 'noPoolOwn', ''],
+    ['skiff 1 container, pooled sandbox: RunTask → RUNNING', 'onePoll', ''],
+    ['skiff 1 container, pooled sandbox: startedAt−createdAt', 'oneOwn', ''],
     ['replica: skiff\'s Docker calls, 3 containers', 'replica3', ''],
-    ['skiff 3 containers: RunTask → RUNNING seen', 'threePoll', ''],
-    ['skiff 3 containers: startedAt − createdAt', 'threeOwn', ''],
+    ['skiff 3 containers, pooled sandbox: RunTask → RUNNING', 'threePoll', ''],
+    ['skiff 3 containers, pooled sandbox: startedAt−createdAt', 'threeOwn', ''],
   ];
-  console.log(['case'.padEnd(50), 'n'.padStart(3), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  ratio vs raw docker (p50, p99)'].join('  '));
+  console.log(['case'.padEnd(56), 'n'.padStart(3), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  ratio vs raw docker (p50, p99)'].join('  '));
   for (const [name, key, note] of rows) {
     const v = s.get(key);
     const r = note || ratio(v);
-    console.log([name.padEnd(50), String(v?.length ?? 0).padStart(3), ms(pct(v, 0.5)).padStart(8), ms(pct(v, 0.99)).padStart(8), `  ${r}`].join('  '));
+    console.log([name.padEnd(56), String(v?.length ?? 0).padStart(3), ms(pct(v, 0.5)).padStart(8), ms(pct(v, 0.99)).padStart(8), `  ${r}`].join('  '));
   }
   const oneP50 = pct(s.get('onePoll'), 0.5) / b50;
   const vsApi = pct(s.get('onePoll'), 0.5) / pct(s.get('apiRunning'), 0.5);
@@ -597,10 +634,9 @@ function report(s: Samples, bd: Samples, tl: Samples, saves: Samples, commit: { 
       `${vsApi.toFixed(2)} vs dockerode create+start → Running (target ≤ 1.3)`,
   );
   const over = (a: string, b: string): string => (pct(s.get(a), 0.5) / pct(s.get(b), 0.5)).toFixed(2);
-  console.log(
-    `skiff over the replica of its own Docker calls (control-plane share) at p50: 1 container ${over('onePoll', 'replica')}, ` +
-      `3 containers ${over('threePoll', 'replica3')}`,
-  );
+  const noPoolP50 = pct(s.get('noPoolPoll'), 0.5) / b50;
+  console.log(`without the pool (--sandbox-pool 0, or a task with port mappings): ${noPoolP50.toFixed(2)} at p50`);
+  console.log(`skiff --sandbox-pool 0 over the replica of its own Docker calls (control-plane share) at p50: ${over('noPoolPoll', 'replica')}`);
   console.log(`(p99 of ${RUNS} samples is their maximum when runs < 100)`);
 
   console.log('\nbreakdown, median ms (from the task\'s own timestamps; wall clocks of one host)');
@@ -610,8 +646,9 @@ function report(s: Samples, bd: Samples, tl: Samples, saves: Samples, commit: { 
   console.log(`  StopTask → STOPPED (stopTimeout 1; not part of the start) 1 container ${ms(pct(s.get('oneStop'), 0.5))}, 3 containers ${ms(pct(s.get('threeStop'), 0.5))}`);
   console.log('\ncritical path of each skiff start, from Docker\'s Created/StartedAt/FinishedAt and the task\'s timestamps, median ms');
   console.log('  (begin: task createdAt, or the replica\'s first call; end: task startedAt, or the replica\'s last answer)');
-  for (const [task, rep] of [['one', 'replica'], ['three', 'replica3']] as const) {
-    console.log(`  ${(task === 'one' ? '1 container' : '3 containers').padEnd(56)} ${'skiff'.padStart(7)} ${'replica'.padStart(8)} ${'skiff−replica'.padStart(14)}`);
+  const titles = { noPool: '1 container, --sandbox-pool 0', one: '1 container, pooled sandbox', three: '3 containers, pooled sandbox' };
+  for (const [task, rep] of [['noPool', 'replica'], ['one', 'replica'], ['three', 'replica3']] as const) {
+    console.log(`  ${titles[task].padEnd(56)} ${'skiff'.padStart(7)} ${'replica'.padStart(8)} ${'skiff−replica'.padStart(14)}`);
     for (const [key, v] of tl) {
       if (!key.startsWith(`${task}:`)) continue;
       const segment = key.slice(task.length + 1);

@@ -76,6 +76,7 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
     logs: logs.sink,
     containerEnv: (task, taskId, name) => agent.containerEnv(task, taskId, name, agentUrl),
     endpointForward: () => agentAddress,
+    sandboxPool: config.sandboxPool,
   });
 
   // the service scheduler drives tasks through the ECS task API (bound once ecs exists)

@@ -9,7 +9,9 @@ describe('compileConfig', () => {
       dataDir: '/work/.skiff',
       region: 'us-east-1',
       account: '000000000000',
+      sandboxPool: 2,
     });
+    expect(compileConfig({}, { SKIFF_SANDBOX_POOL: '0' }, '/w').sandboxPool).toBe(0);
   });
 
   it('takes SKIFF_PORT and SKIFF_DATA_DIR, and flags over both', () => {
@@ -24,6 +26,8 @@ describe('compileConfig', () => {
     [{ region: 'mars' }, /region/],
     [{ account: '12' }, /account/],
     [{ logLevel: 'loud' }, /log level/],
+    [{ sandboxPool: 'many' }, /sandbox pool/],
+    [{ sandboxPool: 17 }, /sandbox pool/],
   ])('refuses %o', (flags, message) => {
     expect(() => compileConfig(flags, {}, '/w')).toThrow(ConfigError);
     expect(() => compileConfig(flags, {}, '/w')).toThrow(message);

@@ -17,6 +17,8 @@ export interface SkiffConfig {
   readonly metricsPeriodMs: number;
   /** Shortest schedule rate EventBridge accepts (AWS: 1 minute); checked by src/events. */
   readonly minScheduleRate: string | undefined;
+  /** Started sandboxes kept ready for tasks without port mappings (see src/scheduler/tasks/sandbox-pool.ts). */
+  readonly sandboxPool: number;
 }
 
 export type DriverName = 'docker' | 'fake';
@@ -32,6 +34,7 @@ export interface ConfigInput {
   driver?: string | undefined;
   metricsPeriod?: string | undefined;
   minScheduleRate?: string | undefined;
+  sandboxPool?: string | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -54,11 +57,17 @@ export function compileConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(', ')}`);
   const driver = (flags.driver ?? env['SKIFF_DRIVER'] ?? 'docker') as DriverName;
   if (!DRIVERS.includes(driver)) throw new ConfigError(`driver must be one of ${DRIVERS.join(', ')}, got ${driver}`);
+  const poolRaw = flags.sandboxPool ?? env['SKIFF_SANDBOX_POOL'] ?? 2;
+  const sandboxPool = Number(poolRaw);
+  if (!Number.isInteger(sandboxPool) || sandboxPool < 0 || sandboxPool > 16) {
+    throw new ConfigError(`sandbox pool must be an integer from 0 to 16, got ${String(poolRaw)}`);
+  }
   const metricsPeriodMs = parseDuration(flags.metricsPeriod ?? env['SKIFF_METRICS_PERIOD'] ?? '60s', 'metrics period');
   return {
     driver,
     metricsPeriodMs,
     minScheduleRate: flags.minScheduleRate ?? env['SKIFF_MIN_SCHEDULE_RATE'],
+    sandboxPool,
     host: flags.host ?? env['SKIFF_HOST'] ?? '127.0.0.1',
     port,
     dataDir: path.resolve(cwd, flags.dataDir ?? env['SKIFF_DATA_DIR'] ?? '.skiff'),

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -20,10 +20,32 @@ export interface SkiffProcess {
   kill(): Promise<void>;
 }
 
-/** A temporary data directory, removed by the returned cleanup. */
+/**
+ * A temporary data directory, removed by the returned cleanup together with every
+ * container the skiff that used it left on the Docker host (after a kill -9 its tasks and
+ * pooled sandboxes stay, and only a skiff on the same data directory would remove them).
+ */
 export function tempDataDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-test-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    cleanup: () => {
+      removeContainersOf(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function removeContainersOf(dataDir: string): void {
+  let instance: string;
+  try {
+    instance = readFileSync(path.join(dataDir, 'instance-id'), 'utf8').trim();
+  } catch {
+    return; // never started, or not by a skiff that creates containers
+  }
+  const listed = spawnSync('docker', ['ps', '-aq', '--filter', `label=dev.skiff.instance=${instance}`], { encoding: 'utf8' });
+  const ids = (listed.stdout ?? '').split('\n').filter(Boolean);
+  if (ids.length > 0) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
 }
 
 /** Starts the built `skiff up` as a user would, on an ephemeral port, and waits for its ready line. */

@@ -8,6 +8,7 @@ import {
   SANDBOX_CONTAINER_NAME,
   TASK_LABEL,
   type ContainerDriver,
+  type PortRequest,
   type Sandbox,
 } from '../../runtime/contract.js';
 import type { StoredTask, StoredTaskDefinition } from '../../store/index.js';
@@ -15,6 +16,7 @@ import { awslogsTarget, containerSpec, labelsFor, runtimeName, sandboxPorts } fr
 import { pumpLogs, type TaskLogSink } from './log-pump.js';
 import { applyObservation } from './observe.js';
 import type { Step } from './plan.js';
+import type { SandboxPool } from './sandbox-pool.js';
 
 export interface ExecutorDeps {
   /** This skiff's instance id, put on every runtime object it creates. */
@@ -27,6 +29,13 @@ export interface ExecutorDeps {
   containerEnv: (task: StoredTask, taskId: string, container: string) => Record<string, string>;
   /** Where 169.254.170.2:80 leads inside the task's network (the agent). */
   endpointForward: () => { host: string; port: number } | undefined;
+  /** Started sandboxes for tasks without port mappings. */
+  pool: SandboxPool | undefined;
+  /**
+   * Whether the task was unfinished when this process started: only then can the runtime
+   * hold a container of it that the store does not name (created just before a crash).
+   */
+  mayHaveStrays: (taskId: string) => boolean;
   /** Saves the task (merging a concurrent StopTask) and returns the saved copy. */
   save: (task: StoredTask) => void;
   /** Remembers which task a runtime id belongs to, for driver events. */
@@ -86,16 +95,8 @@ export class TaskExecutor {
   }
 
   private async provision(task: StoredTask, td: StoredTaskDefinition, taskId: string): Promise<void> {
-    // a sandbox from before a crash between create and save is not reusable (ports unknown)
-    for (const stale of await this.deps.driver.list(this.mine({ [TASK_LABEL]: taskId, [CONTAINER_LABEL]: SANDBOX_CONTAINER_NAME }))) {
-      await this.deps.driver.remove(stale.id);
-    }
-    const sandbox = await this.deps.driver.createSandbox({
-      name: runtimeName(taskId),
-      labels: labelsFor(this.deps.instanceId, task, taskId, SANDBOX_CONTAINER_NAME),
-      ports: sandboxPorts(td),
-      endpointForward: this.deps.endpointForward(),
-    });
+    const ports = sandboxPorts(td);
+    const sandbox = (ports.length === 0 ? await this.deps.pool?.take() : undefined) ?? (await this.ownSandbox(task, taskId, ports));
     task.runtime.sandboxId = sandbox.id;
     task.runtime.ports = sandbox.ports;
     task.runtime.ipAddress = sandbox.ipAddress;
@@ -116,6 +117,24 @@ export class TaskExecutor {
     this.deps.track(sandbox.id, taskId);
     task.lastStatus = 'PENDING';
     this.deps.save(task);
+  }
+
+  private async ownSandbox(task: StoredTask, taskId: string, ports: PortRequest[]): Promise<Sandbox> {
+    // a sandbox from before a crash between create and save is not reusable (ports unknown)
+    await this.removeStrays(taskId, SANDBOX_CONTAINER_NAME);
+    return this.deps.driver.createSandbox({
+      name: runtimeName(taskId),
+      labels: labelsFor(this.deps.instanceId, task, taskId, SANDBOX_CONTAINER_NAME),
+      ports,
+      endpointForward: this.deps.endpointForward(),
+    });
+  }
+
+  private async removeStrays(taskId: string, container: string): Promise<void> {
+    if (!this.deps.mayHaveStrays(taskId)) return;
+    for (const stray of await this.deps.driver.list(this.mine({ [TASK_LABEL]: taskId, [CONTAINER_LABEL]: container }))) {
+      await this.deps.driver.remove(stray.id);
+    }
   }
 
   private async pull(task: StoredTask, td: StoredTaskDefinition): Promise<void> {
@@ -140,9 +159,7 @@ export class TaskExecutor {
     const c = task.containers?.find((x) => x.name === name);
     const cd = td.containerDefinitions?.find((d) => d.name === name);
     if (!c || !cd || !task.runtime.sandboxId) return;
-    for (const stale of await this.deps.driver.list(this.mine({ [TASK_LABEL]: taskId, [CONTAINER_LABEL]: name }))) {
-      await this.deps.driver.remove(stale.id);
-    }
+    await this.removeStrays(taskId, name);
     const sandbox: Sandbox = { id: task.runtime.sandboxId, ports: task.runtime.ports ?? [], ipAddress: task.runtime.ipAddress };
     try {
       const spec = containerSpec(this.deps.instanceId, task, taskId, cd, this.deps.containerEnv(task, taskId, name));

@@ -6,6 +6,7 @@ import { TaskExecutor } from './executor.js';
 import type { TaskLogSink } from './log-pump.js';
 import { applyObservation, markWaiting, taskHealth } from './observe.js';
 import { planTask } from './plan.js';
+import { SandboxPool } from './sandbox-pool.js';
 
 export interface TaskRunnerDeps {
   /** This skiff's instance id (one per data directory); see INSTANCE_LABEL. */
@@ -18,6 +19,8 @@ export interface TaskRunnerDeps {
   containerEnv?: ((task: StoredTask, taskId: string, container: string) => Record<string, string>) | undefined;
   /** Where 169.254.170.2:80 leads inside each task (the agent), once it listens. */
   endpointForward?: (() => { host: string; port: number } | undefined) | undefined;
+  /** How many started sandboxes to keep for tasks without port mappings (default 0). */
+  sandboxPool?: number | undefined;
   /** How often every unfinished task is re-checked even without a driver event. */
   resyncMs?: number | undefined;
 }
@@ -39,11 +42,19 @@ export class TaskRunner {
   private readonly active = new Set<string>();
   private readonly byRuntimeId = new Map<string, string>();
   private readonly executor: TaskExecutor;
+  private readonly pool: SandboxPool | undefined;
+  /** Tasks that were unfinished when this process started. */
+  private readonly recovered = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
   private stopped = false;
 
   constructor(private readonly deps: TaskRunnerDeps) {
+    const size = deps.sandboxPool ?? 0;
+    this.pool =
+      size > 0
+        ? new SandboxPool({ driver: deps.driver, instanceId: deps.instanceId, logger: deps.logger, size, endpointForward: deps.endpointForward ?? (() => undefined) })
+        : undefined;
     this.executor = new TaskExecutor({
       instanceId: deps.instanceId,
       driver: deps.driver,
@@ -52,6 +63,8 @@ export class TaskRunner {
       logs: deps.logs,
       containerEnv: deps.containerEnv ?? (() => ({})),
       endpointForward: deps.endpointForward ?? (() => undefined),
+      pool: this.pool,
+      mayHaveStrays: (taskId) => this.recovered.has(taskId),
       save: (task) => this.save(task),
       track: (runtimeId, taskId) => this.byRuntimeId.set(runtimeId, taskId),
     });
@@ -62,10 +75,12 @@ export class TaskRunner {
     for (const task of this.deps.store.tasks.unfinished()) {
       const taskId = taskIdOf(task.taskArn);
       this.active.add(taskId);
+      this.recovered.add(taskId);
       if (task.runtime.sandboxId) this.byRuntimeId.set(task.runtime.sandboxId, taskId);
       for (const c of task.containers ?? []) if (c.runtimeId) this.byRuntimeId.set(c.runtimeId, taskId);
     }
     await this.removeLeftovers();
+    this.pool?.start();
     this.unwatch = this.deps.driver.watch((id) => {
       const taskId = this.byRuntimeId.get(id);
       if (taskId) this.wake(taskId);
@@ -97,6 +112,7 @@ export class TaskRunner {
     if (this.timer) clearInterval(this.timer);
     this.unwatch?.();
     await Promise.all(this.loops.values());
+    await this.pool?.stop();
   }
 
   private async loop(taskId: string): Promise<void> {
