@@ -28,6 +28,11 @@ const SECONDS = Number(process.env['LB_SECONDS'] ?? 5);
 const WARMUP = Number(process.env['LB_WARMUP'] ?? 1);
 const ROUNDS = Number(process.env['LB_ROUNDS'] ?? 1);
 const CONCURRENCY = (process.env['LB_CONCURRENCY'] ?? '1,8,32,128').split(',').map(Number);
+/** Extra node flags for skiff, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the data plane under this load. */
+const SKIFF_NODE_ARGS = (process.env['LB_SKIFF_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+/** Which targets to measure (default all three); the ratio needs nginx and skiff. */
+const ONLY = process.env['LB_TARGETS']?.split(',');
+const TICK_US = 1e6 / Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
 const AUTH = 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/elasticloadbalancing/aws4_request, SignedHeaders=host, Signature=00';
 
 const children: ChildProcess[] = [];
@@ -39,6 +44,27 @@ interface Result {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU (user + system) per request of the proxy process and of this load generator, in µs. */
+  proxyUs: number | undefined;
+  loadUs: number;
+}
+
+interface Target {
+  port: number;
+  /** The process that does the proxying (nginx's worker, skiff up), for its CPU per request. */
+  pid: number | undefined;
+}
+
+/** utime + stime of a process, in µs (from /proc; undefined where there is none). */
+function cpuOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  } catch {
+    return undefined;
+  }
 }
 
 function start(cmd: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
@@ -91,8 +117,8 @@ async function elbv2(endpoint: string, action: string, params: Record<string, st
 
 const tag = (xml: string, t: string): string => new RegExp(`<${t}>([^<]*)</${t}>`).exec(xml)?.[1] ?? '';
 
-async function skiffLb(backends: number[]): Promise<number> {
-  const { match } = await start(process.execPath, [path.join(ROOT, 'bin/skiff.js'), 'up', '--port', '0', '--data-dir', path.join(tmp, 'skiff'), '--driver', 'fake', '--log-level', 'error'], /ready at (http:\/\/[\d.]+:\d+)/);
+async function skiffLb(backends: number[]): Promise<Target> {
+  const { match, child } = await start(process.execPath, [...SKIFF_NODE_ARGS, path.join(ROOT, 'bin/skiff.js'), 'up', '--port', '0', '--data-dir', path.join(tmp, 'skiff'), '--driver', 'fake', '--log-level', 'error'], /ready at (http:\/\/[\d.]+:\d+)/);
   const endpoint = match[1]!;
   const lb = tag(await elbv2(endpoint, 'CreateLoadBalancer', { Name: 'bench', 'Subnets.member.1': 'subnet-a', 'Subnets.member.2': 'subnet-b' }), 'LoadBalancerArn');
   const tg = tag(await elbv2(endpoint, 'CreateTargetGroup', { Name: 'bench', Protocol: 'HTTP', Port: 80, TargetType: 'ip', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2 }), 'TargetGroupArn');
@@ -102,13 +128,13 @@ async function skiffLb(backends: number[]): Promise<number> {
   await elbv2(endpoint, 'CreateListener', { LoadBalancerArn: lb, Protocol: 'HTTP', Port: port, 'DefaultActions.member.1.Type': 'forward', 'DefaultActions.member.1.TargetGroupArn': tg });
   for (let i = 0; i < 60; i++) {
     const xml = await elbv2(endpoint, 'DescribeTargetHealth', { TargetGroupArn: tg });
-    if ((xml.match(/<State>healthy<\/State>/g) ?? []).length === backends.length) return port;
+    if ((xml.match(/<State>healthy<\/State>/g) ?? []).length === backends.length) return { port, pid: child.pid };
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error('targets did not become healthy');
 }
 
-async function nginx(backends: number[]): Promise<number> {
+async function nginx(backends: number[]): Promise<Target> {
   const port = await freePort();
   const dir = path.join(tmp, 'nginx');
   fs.mkdirSync(dir, { recursive: true });
@@ -121,7 +147,7 @@ http {
   access_log off;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  upstream backends { ${backends.map((p) => `server 127.0.0.1:${p};`).join(' ')} keepalive 256; }
+  upstream backends { ${backends.map((p) => `server 127.0.0.1:${p};`).join(' ')} keepalive 256; keepalive_requests 1000000; keepalive_timeout 65s; }
   server {
     listen 127.0.0.1:${port};
     keepalive_requests 1000000;
@@ -138,9 +164,12 @@ http {
 }
 `;
   fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  children.push(spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  const master = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(master);
   await waitPort(port);
-  return port;
+  // the worker does the proxying; the master only supervises
+  const worker = fs.readFileSync(`/proc/${master.pid}/task/${master.pid}/children`, 'utf8').trim().split(' ')[0];
+  return { port, pid: worker ? Number(worker) : undefined };
 }
 
 function send(port: number, agent: http.Agent): Promise<number> {
@@ -154,7 +183,10 @@ function send(port: number, agent: http.Agent): Promise<number> {
   });
 }
 
-async function load(port: number, concurrency: number, seconds: number): Promise<Result> {
+async function load(target: Target, concurrency: number, seconds: number): Promise<Result> {
+  const port = target.port;
+  const cpu0 = cpuOf(target.pid);
+  const own0 = process.cpuUsage();
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -170,14 +202,18 @@ async function load(port: number, concurrency: number, seconds: number): Promise
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - start) / 1000;
+  const cpu1 = cpuOf(target.pid);
+  const own = process.cpuUsage(own0);
   agent.destroy();
+  const n = latencies.length;
   latencies.sort((x, y) => x - y);
-  const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99) };
+  const pct = (p: number): number => latencies[Math.min(n - 1, Math.floor(p * n))] ?? 0;
+  const proxyUs = cpu0 === undefined || cpu1 === undefined || n === 0 ? undefined : (cpu1 - cpu0) / n;
+  return { requests: n, errors, rps: n / elapsed, p50: pct(0.5), p99: pct(0.99), proxyUs, loadUs: (own.user + own.system) / Math.max(1, n) };
 }
 
 function row(cells: Array<string | number>): string {
-  return cells.map((c, i) => (i === 0 ? String(c).padEnd(8) : String(c).padStart(12))).join('');
+  return cells.map((c, i) => (i === 0 ? String(c).padEnd(8) : String(c).padStart(13))).join('');
 }
 
 async function main(): Promise<void> {
@@ -188,10 +224,13 @@ async function main(): Promise<void> {
     const { match } = await start(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/lb-backend.ts')], /ready at http:\/\/127\.0\.0\.1:(\d+)/);
     return Number(match[1]);
   }));
-  const targets: Record<string, number> = { direct: backends[0]!, nginx: await nginx(backends), skiff: await skiffLb(backends) };
+  const targets: Record<string, Target> = {};
+  if (!ONLY || ONLY.includes('direct')) targets['direct'] = { port: backends[0]!, pid: undefined };
+  if (!ONLY || ONLY.includes('nginx')) targets['nginx'] = await nginx(backends);
+  if (!ONLY || ONLY.includes('skiff')) targets['skiff'] = await skiffLb(backends);
   const names = Object.keys(targets);
   process.stdout.write(`lb bench: ${os.cpus().length} CPUs, ${SECONDS} s per cell after ${WARMUP} s warm-up, ${ROUNDS} round(s); GET / → 3-byte body\n\n`);
-  process.stdout.write(row(['conc', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors']) + '\n');
+  process.stdout.write(row(['conc', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'proxy µs/req', 'load µs/req']) + '\n');
   const summary: string[] = [];
   for (const c of CONCURRENCY) {
     const best: Record<string, Result> = {};
@@ -200,21 +239,28 @@ async function main(): Promise<void> {
       for (const name of order) {
         await load(targets[name]!, c, WARMUP);
         const r = await load(targets[name]!, c, SECONDS);
-        process.stdout.write(row([c, name, r.rps.toFixed(0), r.p50.toFixed(3), r.p99.toFixed(3), r.errors]) + '\n');
+        process.stdout.write(row([c, name, r.rps.toFixed(0), r.p50.toFixed(3), r.p99.toFixed(3), r.errors, r.proxyUs?.toFixed(1) ?? '-', r.loadUs.toFixed(1)]) + '\n');
         if (!best[name] || r.rps > best[name].rps) best[name] = r;
       }
     }
-    const s = best['skiff']!;
-    const n = best['nginx']!;
-    summary.push(row([c, 'skiff/nginx', (s.rps / n.rps).toFixed(2), `+${(s.p50 - n.p50).toFixed(3)}`, `+${(s.p99 - n.p99).toFixed(3)}`, '']));
+    const s = best['skiff'];
+    const n = best['nginx'];
+    if (!s || !n) continue;
+    const signed = (x: number): string => (x < 0 ? '' : '+') + x.toFixed(3);
+    const cpu = s.proxyUs !== undefined && n.proxyUs !== undefined ? (s.proxyUs / n.proxyUs).toFixed(2) : '-';
+    summary.push(row([c, 'skiff/nginx', (s.rps / n.rps).toFixed(2), signed(s.p50 - n.p50), signed(s.p99 - n.p99), '', cpu]));
   }
-  process.stdout.write(`\nskiff against nginx (req/s ratio; added p50 and p99 in ms):\n${summary.join('\n')}\n`);
+  process.stdout.write(`\nskiff against nginx (req/s ratio; added p50 and p99 in ms; proxy CPU per request ratio):\n${summary.join('\n')}\n`);
 }
 
 try {
   await main();
 } finally {
-  for (const c of children) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  // wait for the children to exit (skiff writes its --cpu-prof profile on a clean stop)
+  await Promise.all(children.map((c) => c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => {
+    c.once('exit', r);
+    c.kill('SIGTERM');
+    setTimeout(r, 5000).unref();
+  })));
   fs.rmSync(tmp, { recursive: true, force: true });
 }

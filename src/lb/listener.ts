@@ -5,12 +5,17 @@ import { compileRules, route, type CompiledRule, type RequestView } from './matc
 import { sendError, sendFixed, sendRedirect } from './pages.js';
 import { forward } from './proxy.js';
 import type { TargetGroupRuntime } from './target-group.js';
+import type { TargetRuntime } from './target.js';
 
 /** Where a listener finds target groups and trace ids; the data plane provides both. */
 export interface ListenerEnv {
   group(arn: string): TargetGroupRuntime | undefined;
   traceId(incoming: string | string[] | undefined): string;
+  /** The current time as an HTTP Date header value. */
+  httpDate(): string;
 }
+
+type ForwardAction = Extract<RouteAction, { type: 'forward' }>;
 
 /** A listener compiled for serving: its rules and, per forward action, a weighted chooser. */
 export class ListenerRuntime {
@@ -29,20 +34,32 @@ export class ListenerRuntime {
     return this.config.dnsName;
   }
 
-  handle(req: http.IncomingMessage, res: http.ServerResponse, env: ListenerEnv): void {
-    // a listener with only its default rule routes without looking at the request
-    const action = this.onlyDefault ?? route(this.rules, requestView(req));
-    if (!action) return sendError(res, 503);
-    if (action.type === 'fixed-response') return sendFixed(res, action);
-    if (action.type === 'redirect') return sendRedirect(res, action, requestView(req), this.config.port);
+  /** The action of the first rule that holds; a listener with only its default rule never calls `view`. */
+  actionFor(view: () => RequestView): RouteAction | undefined {
+    return this.onlyDefault ?? route(this.rules, view());
+  }
+
+  /** The target a forward action sends this request to, counted as in flight; undefined when there is none (503). */
+  choose(action: ForwardAction, env: ListenerEnv): TargetRuntime | undefined {
     const arn = this.choosers.get(action)?.();
     const group = arn === undefined ? undefined : env.group(arn);
     const target = group?.pick();
-    if (!group || !target) return sendError(res, 503);
+    if (!group || !target) return undefined;
     group.requests++;
     const c = target.counters;
     c.requests++;
     c.inFlight++;
+    return target;
+  }
+
+  handle(req: http.IncomingMessage, res: http.ServerResponse, env: ListenerEnv): void {
+    const action = this.actionFor(() => requestView(req));
+    if (!action) return sendError(res, 503);
+    if (action.type === 'fixed-response') return sendFixed(res, action);
+    if (action.type === 'redirect') return sendRedirect(res, action, requestView(req), this.config.port);
+    const target = this.choose(action, env);
+    if (!target) return sendError(res, 503);
+    const c = target.counters;
     forward(req, res, target, {
       listenerPort: this.config.port,
       idleTimeoutMs: this.config.idleTimeoutMs,

@@ -13,11 +13,16 @@ const TITLES: Record<number, string> = {
 
 const PAGES = new Map<number, Buffer>();
 
+/** `502 Bad Gateway`: the status line's code and reason, as ALB's pages title them. */
+export function statusTitle(status: number): string {
+  return TITLES[status] ?? `${status} Error`;
+}
+
 /** The HTML page the load balancer itself answers with, as ALB words them. */
 export function errorPage(status: number): Buffer {
   let page = PAGES.get(status);
   if (!page) {
-    const title = TITLES[status] ?? `${status} Error`;
+    const title = statusTitle(status);
     page = Buffer.from(`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`);
     PAGES.set(status, page);
   }

@@ -27,6 +27,7 @@ async function backend(name: string): Promise<Backend> {
     req.on('end', () => {
       b.seen.push(req.headers);
       if (req.url === '/slow' || b.hold) return void b.held.push(res);
+      if (req.url === '/chunked') return void res.write(`${name} `, () => res.end('chunked'));
       res.end(`${name} ${req.method} ${req.url}${body ? ` ${body}` : ''}`);
     });
   });
@@ -245,5 +246,45 @@ describe('the data plane', () => {
     const moved = await get(port, '/a/b?x=1', { host: `Other-2.us-east-1.elb.localhost:${port}` });
     expect([moved.status, moved.headers['location']]).toEqual([301, `http://example.com:${port}/new/a/b?x=1`]);
     expect((await get(port, '/', { host: '127.0.0.1' })).status).toBe(418);
+  });
+
+  it('serves pipelined keep-alive requests in order, relays chunked answers, and hands unusual requests to node:http', async () => {
+    const port = await startPlane((p) => ({ listeners: [listener(p)], targetGroups: [group({ targets: [{ id: '127.0.0.1', port: a.port }] })] }));
+    const socket = net.connect(port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    socket.write('GET /one HTTP/1.1\r\nHost: x\r\n\r\nPOST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhel');
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write('loGET /chunked HTTP/1.1\r\nHost: x\r\n\r\nHEAD /four HTTP/1.1\r\nHost: x\r\n\r\n');
+    // a chunked upload is node:http's; the connection stays usable
+    socket.write('POST /five HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /six HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await new Promise((r) => socket.on('close', r));
+    const bodies = got.split(/HTTP\/1\.1 /).slice(1);
+    expect(bodies.map((r) => r.slice(0, 3))).toEqual(['200', '200', '200', '200', '200', '200']);
+    expect(bodies[0]).toMatch(/\r\n\r\nA GET \/one$/);
+    expect(bodies[1]).toMatch(/\r\n\r\nA POST \/two hello$/);
+    expect(bodies[2]).toMatch(/Transfer-Encoding: chunked\r\n[^]*\r\n\r\n2\r\nA \r\n7\r\nchunked\r\n0\r\n\r\n$/);
+    expect(bodies[3]).toMatch(/\r\n\r\n$/);
+    expect(bodies[4]).toMatch(/A POST \/five abc$/);
+    expect(bodies[5]).toMatch(/Connection: close\r\n[^]*A GET \/six$/);
+    expect(got).not.toMatch(/Keep-Alive: timeout=5\b/); // the target's hop-by-hop headers stay behind
+    // the target saw the load balancer's headers on the fast path too
+    expect(a.seen.at(-6)).toMatchObject({ host: 'x', 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http', 'x-forwarded-port': String(port) });
+    expect(a.seen.at(-6)?.['x-amzn-trace-id']).toMatch(/^Root=1-/);
+  });
+
+  it('answers a malformed request with 400 and retries a bodyless request once when a reused connection was closed by the target', async () => {
+    const port = await startPlane((p) => ({ listeners: [listener(p)], targetGroups: [group({ targets: [{ id: '127.0.0.1', port: a.port }] })] }));
+    const raw = net.connect(port, '127.0.0.1');
+    let got = '';
+    raw.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    raw.write('GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
+    await new Promise((r) => raw.on('close', r));
+    expect(got).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await get(port, '/x')).status).toBe(200);
+    // the target drops its idle keep-alive connections; the next request still succeeds
+    a.server.closeIdleConnections();
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await get(port, '/y')).status).toBe(200);
   });
 });

@@ -34,6 +34,8 @@ export class DataPlane implements ListenerEnv {
   private readonly probe: Probe;
   private readonly tracePrefix: string;
   private traceSeq = 0;
+  private dateSecond = -1;
+  private dateText = '';
   private rebindTimer: unknown;
   private closed = false;
 
@@ -95,6 +97,16 @@ export class DataPlane implements ListenerEnv {
     const id = `1-${seconds}-${this.tracePrefix}${(this.traceSeq++ % 0x1000000000000).toString(16).padStart(12, '0')}`;
     const prior = Array.isArray(incoming) ? incoming[0] : incoming;
     return prior && prior.includes('Root=') ? `Self=${id};${prior.replace(/Self=[^;]*;?/, '')}` : `Root=${id}`;
+  }
+
+  httpDate(): string {
+    const ms = this.deps.clock.now().getTime();
+    const second = Math.floor(ms / 1000);
+    if (second !== this.dateSecond) {
+      this.dateSecond = second;
+      this.dateText = new Date(second * 1000).toUTCString();
+    }
+    return this.dateText;
   }
 
   async close(): Promise<void> {

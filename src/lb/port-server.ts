@@ -1,4 +1,6 @@
 import http from 'node:http';
+import type net from 'node:net';
+import { FastConnection, type FastPort } from './fast-path.js';
 import type { ListenerEnv, ListenerRuntime } from './listener.js';
 import { hostOf } from './listener.js';
 import { sendError } from './pages.js';
@@ -26,15 +28,18 @@ export class PortUnavailableError extends Error {
  * with several listeners picks by the Host header (the load balancer's DNS name), and
  * a port with one listener serves every request.
  */
-export class PortServer {
+export class PortServer implements FastPort {
   listeners: ListenerRuntime[] = [];
   readonly server: http.Server;
+  readonly connections = new Set<FastConnection>();
   private bound: Promise<void> | undefined;
+  /** node:http's own connection handler, for connections the fast path hands over. */
+  private readonly httpConnection: (socket: net.Socket) => void;
 
   constructor(
     readonly port: number,
     private readonly host: string,
-    env: ListenerEnv,
+    readonly env: ListenerEnv,
   ) {
     this.server = http.createServer((req, res) => {
       const listener = this.pick(req.headers.host);
@@ -48,6 +53,21 @@ export class PortServer {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nServer: awselb/2.0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
+    // Every connection starts on the fast path (fast-path.ts); node:http takes over a
+    // connection at its first request the fast path leaves to it. The server still
+    // listens and tracks handed-over connections (timeouts, closeIdleConnections).
+    const [httpConnection] = this.server.listeners('connection') as Array<(socket: net.Socket) => void>;
+    if (!httpConnection) throw new Error('node:http server without a connection listener');
+    this.httpConnection = httpConnection;
+    this.server.removeListener('connection', httpConnection);
+    this.server.on('connection', (socket: net.Socket) => new FastConnection(socket, this));
+  }
+
+  fallback(socket: net.Socket, pending: Buffer | undefined): void {
+    this.httpConnection.call(this.server, socket);
+    // node:http reads the socket itself from here on; what was read already is given to it first
+    if (pending) socket.emit('data', pending);
+    if (socket.isPaused()) socket.resume();
   }
 
   get isBound(): boolean {
@@ -84,12 +104,16 @@ export class PortServer {
   async close(graceMs = 2000): Promise<void> {
     if (!this.server.listening) return;
     await new Promise<void>((resolve) => {
-      const cut = setTimeout(() => this.server.closeAllConnections(), graceMs).unref();
+      const cut = setTimeout(() => {
+        this.server.closeAllConnections();
+        for (const c of this.connections) c.destroy();
+      }, graceMs).unref();
       this.server.close(() => {
         clearTimeout(cut);
         resolve();
       });
       this.server.closeIdleConnections();
+      for (const c of this.connections) if (c.idle) c.destroy();
     });
   }
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { draining, notInUse, registering, type TargetHealth } from './health-state.js';
+import { UpstreamPool } from './upstream-pool.js';
 
 /** Per-target counters, kept in memory only (never a database write per request). */
 export interface TargetCounters {
@@ -17,8 +18,10 @@ export interface TargetCounters {
 export class TargetRuntime {
   health: TargetHealth;
   readonly counters: TargetCounters = { requests: 0, inFlight: 0, http2xx: 0, http3xx: 0, http4xx: 0, http5xx: 0, errors: 0 };
-  /** Keep-alive connections to this target, reused across requests. */
+  /** Keep-alive connections to this target for requests node:http serves (see fast-path.ts). */
   readonly agent: http.Agent;
+  /** Keep-alive connections to this target for the fast path. */
+  readonly pool: UpstreamPool;
   checkTimer: unknown;
   drainTimer: unknown;
   /** Bumped to invalidate a health check still in flight (e.g. after the target began draining). */
@@ -31,6 +34,7 @@ export class TargetRuntime {
   ) {
     this.health = inUse ? registering : notInUse;
     this.agent = new http.Agent({ keepAlive: true, noDelay: true, maxFreeSockets: 1024, scheduling: 'lifo', keepAliveMsecs: 1000 });
+    this.pool = new UpstreamPool(id, port);
   }
 
   get key(): string {
@@ -58,5 +62,6 @@ export class TargetRuntime {
 
   close(): void {
     this.agent.destroy();
+    this.pool.close();
   }
 }
