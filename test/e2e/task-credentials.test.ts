@@ -4,13 +4,14 @@
  * (the seed flow, set up with AWS CLI v2), and completes a Step Functions
  * .waitForTaskToken state. Requests signed with the task's credentials are checked.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TaskCredentials } from '../../src/iam/index.js';
 import { awsCli, type CliResult } from '../helpers/aws-cli.js';
 import { ensureNodeSdkImage } from '../helpers/node-image.js';
 import { register, run, waitFor } from '../helpers/tasks.js';
@@ -145,4 +146,42 @@ describe('a container with the AWS SDK and only its task credentials', () => {
     expect(d.status, d.cause).toBe('SUCCEEDED');
     expect(JSON.parse(d.output ?? '{}')).toEqual({ from: 'container', input: 'o-17' });
   }, 180_000);
+});
+
+/**
+ * The same credentials in AWS CLI v2 (botocore signs them its own way), made here from the
+ * data directory's secret exactly as the agent makes them for a task.
+ */
+describe('AWS CLI v2 with task credentials', () => {
+  const TASK = 'arn:aws:ecs:us-east-1:000000000000:task/default/00000000000000000000000000000001';
+
+  function cliWith(creds: { AccessKeyId: string; SecretAccessKey: string; Token: string }, ...args: string[]): CliResult {
+    return awsCli(env.skiff.endpoint, args, undefined, {
+      AWS_ACCESS_KEY_ID: creds.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey,
+      AWS_SESSION_TOKEN: creds.Token,
+    });
+  }
+
+  it('signs requests and presigned URLs that Skiff accepts, and a tampered one is refused', async () => {
+    const creds = new TaskCredentials(readFileSync(`${env.skiff.dataDir}/agent-secret`)).issue(TASK, ROLE, new Date());
+    aws('s3api', 'create-bucket', '--bucket', 'cli-signed');
+    const put = cliWith(creds, 's3api', 'put-object', '--bucket', 'cli-signed', '--key', 'a dir/x+y.txt', '--body', '/etc/hostname');
+    expect(put.status, put.stderr).toBe(0);
+    const listed = cliWith(creds, 'ecs', 'list-clusters');
+    expect(listed.status, listed.stderr).toBe(0);
+    const presign = cliWith(creds, 's3', 'presign', 's3://cli-signed/a dir/x+y.txt', '--expires-in', '300');
+    expect(presign.status, presign.stderr).toBe(0);
+    const url = presign.stdout.trim();
+    expect(url).toContain('X-Amz-Security-Token=');
+    const ok = await fetch(url);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe(readFileSync('/etc/hostname', 'utf8'));
+    const tampered = await fetch(url.replace('X-Amz-Expires=300', 'X-Amz-Expires=301'));
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    const wrong = cliWith({ ...creds, SecretAccessKey: 'x'.repeat(40) }, 'ecs', 'list-clusters');
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toContain('InvalidSignatureException');
+  });
 });

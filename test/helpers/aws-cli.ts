@@ -11,12 +11,12 @@ export interface CliResult {
 }
 
 /** Runs `aws <args> --endpoint-url <endpoint>` with dummy credentials and no config files. */
-export function awsCli(endpoint: string, args: string[], cwd?: string): CliResult {
+export function awsCli(endpoint: string, args: string[], cwd?: string, extraEnv: Record<string, string> = {}): CliResult {
   const r = spawnSync(AWS_CLI, [...args, '--endpoint-url', endpoint, '--region', 'us-east-1', '--output', 'json'], {
     cwd,
     encoding: 'utf8',
     timeout: 60_000,
-    env: cliEnv(),
+    env: { ...cliEnv(), ...extraEnv },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: parseJson(r.stdout) };
 }
