@@ -72,10 +72,16 @@ function claims(
 
 /** The time a signature claims, or undefined when X-Amz-Date is not `yyyymmddThhmmssZ`. */
 export function signedAt(signed: SignedRequest): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(signed.amzDate);
+  return parseAmzDate(signed.amzDate);
+}
+
+/** `yyyyMMddTHHmmssZ` as SigV4 writes it; undefined for anything else, or a day that does not exist. */
+export function parseAmzDate(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? date : undefined;
 }
 
 /**

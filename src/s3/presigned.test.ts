@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkPresigned, parseAmzDate } from './presigned.js';
+import { parseAmzDate } from '../api/index.js';
+import { checkPresigned } from './presigned.js';
 
 function sigv4(date: string, expires: string): URLSearchParams {
   return new URLSearchParams({

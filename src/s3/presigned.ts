@@ -1,12 +1,14 @@
+import { parseAmzDate } from '../api/index.js';
 import { s3Error } from './errors.js';
+
 
 /** The longest validity a SigV4 presigned URL may ask for: seven days. */
 export const MAX_PRESIGN_SECONDS = 604_800;
 
 /**
- * Presigned URLs (query-string SigV4, and legacy SigV2 `Expires`) are accepted without
- * checking the signature (that arrives with IAM), but their validity window is
- * enforced: a malformed X-Amz-Date/X-Amz-Expires is AuthorizationQueryParametersError,
+ * Presigned URLs (query-string SigV4, and legacy SigV2 `Expires`): the edge checks the
+ * signature of those made with credentials Skiff issued (src/api/auth.ts); for every URL
+ * the validity window is enforced here: a malformed X-Amz-Date/X-Amz-Expires is AuthorizationQueryParametersError,
  * an expired URL is AccessDenied "Request has expired", as S3 answers.
  */
 export function checkPresigned(query: URLSearchParams, now: Date): void {
@@ -34,15 +36,6 @@ function checkSigV2(query: URLSearchParams, now: Date): void {
   if (!/^\d+$/.test(raw)) throw queryError('Expires should be a number of seconds since the epoch');
   const expiresAt = new Date(Number(raw) * 1000);
   if (now.getTime() > expiresAt.getTime()) throw expired(expiresAt, now, {});
-}
-
-/** `yyyyMMddTHHmmssZ` as SigV4 writes it. */
-export function parseAmzDate(value: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? date : undefined;
 }
 
 function queryError(message: string): Error {
