@@ -53,6 +53,22 @@ async function service(): Promise<{ runningCount: number; desiredCount: number; 
   return (out['services'] as Array<never>)[0]!;
 }
 
+/** The service's tasks, running and stopped, with their addresses. */
+async function serviceTasks(): Promise<Array<{ taskArn: string; lastStatus: string; ip: string | undefined }>> {
+  const arns: string[] = [];
+  for (const status of ['RUNNING', 'STOPPED']) {
+    const listed = await aws('ecs', 'list-tasks', '--service-name', 'web', '--desired-status', status);
+    arns.push(...(listed['taskArns'] as string[]));
+  }
+  if (arns.length === 0) return [];
+  const described = await aws('ecs', 'describe-tasks', '--tasks', ...arns);
+  return (described['tasks'] as Array<{ taskArn: string; lastStatus: string; attachments: Array<{ details: Array<{ name: string; value: string }> }> }>).map((t) => ({
+    taskArn: t.taskArn,
+    lastStatus: t.lastStatus,
+    ip: t.attachments[0]?.details.find((d) => d.name === 'privateIPv4Address')?.value,
+  }));
+}
+
 function taskDefinition(version: string): string {
   const script = `mkdir -p /www && echo ${version} > /www/index.html && exec httpd -f -p 8080 -h /www`;
   return JSON.stringify({
@@ -108,18 +124,21 @@ describe('a load-balanced service while it changes', () => {
     const health = await aws('elbv2', 'describe-target-health', '--target-group-arn', tgArn);
     const healthy = (health['TargetHealthDescriptions'] as Array<{ Target: { Id: string }; TargetHealth: { State: string } }>).filter((d) => d.TargetHealth.State === 'healthy');
     const victim = healthy[0]!.Target.Id;
-    const listed = await aws('ecs', 'list-tasks', '--service-name', 'web');
-    const tasks = await aws('ecs', 'describe-tasks', '--tasks', ...(listed['taskArns'] as string[]));
-    const task = (tasks['tasks'] as Array<{ taskArn: string; attachments: Array<{ details: Array<{ name: string; value: string }> }> }>).find((t) =>
-      t.attachments[0]?.details.some((d) => d.name === 'privateIPv4Address' && d.value === victim),
-    );
+    const tasks = await serviceTasks();
+    const task = tasks.find((t) => t.ip === victim);
     expect(task).toBeDefined();
     const traffic = load();
-    spawnSync('docker', ['kill', `skiff-${task!.taskArn.split('/').pop()}-web`]);
+    const killed = spawnSync('docker', ['kill', `skiff-${task!.taskArn.split('/').pop()}-web`], { encoding: 'utf8' });
+    expect(killed.status, killed.stderr).toBe(0);
     const killedAt = Date.now();
+    // Docker hands a freed address to the next container, so the replacement may come back
+    // on the victim's IP: the dead target is gone once the task has stopped and every
+    // target of the group is the address of a running task
     await until(async () => {
-      const h = await aws('elbv2', 'describe-target-health', '--target-group-arn', tgArn);
-      return !(h['TargetHealthDescriptions'] as Array<{ Target: { Id: string } }>).some((d) => d.Target.Id === victim);
+      const [h, now] = await Promise.all([aws('elbv2', 'describe-target-health', '--target-group-arn', tgArn), serviceTasks()]);
+      const running = new Set(now.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.ip));
+      const stoppedVictim = now.find((t) => t.taskArn === task!.taskArn)?.lastStatus === 'STOPPED';
+      return stoppedVictim && (h['TargetHealthDescriptions'] as Array<{ Target: { Id: string } }>).every((d) => running.has(d.Target.Id));
     }, 60, 'the dead target to leave the target group');
     const goneAt = Date.now();
     await until(async () => (await service()).runningCount === 2, 60, 'the replacement');
