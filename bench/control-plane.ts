@@ -11,7 +11,6 @@
  *   npm run build && npm run bench:control-plane
  *   (BENCH_SECONDS=3 BENCH_HISTORY=100000 BENCH_API_SEED=2000; BENCH_CPU_PROF=<dir> profiles the server)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -19,8 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createStore, openDatabase, taskIdOf, type StoredTask } from '../src/store/index.js';
 import { runLoad, type LoadResult } from './load.js';
+import { startNode, startSkiff, stopProcess, type Started } from './processes.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const HISTORY = Number(process.env['BENCH_HISTORY'] ?? 100_000);
 const API_SEED = Number(process.env['BENCH_API_SEED'] ?? 2000);
@@ -36,35 +35,8 @@ const RUN = JSON.stringify({
 
 type Request = { target: string; body: string };
 
-interface Server {
-  child: ChildProcess;
-  endpoint: string;
-}
-
-async function start(args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ready at (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-  return { child, endpoint };
-}
-
-function startSkiff(dataDir: string): Promise<Server> {
-  const prof = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [];
-  return start([...prof, 'bin/skiff.js', 'up', '--port', '0', '--data-dir', dataDir, '--driver', 'fake', '--log-level', 'error']);
-}
-
-async function stopServer(s: Server): Promise<void> {
-  if (s.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => s.child.once('exit', resolve));
-  s.child.kill('SIGTERM');
-  await exited;
+function startFakeSkiff(dataDir: string): Promise<Started> {
+  return startSkiff(dataDir, ['--driver', 'fake'], CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : []);
 }
 
 async function call<T>(endpoint: string, op: string, body: unknown): Promise<T> {
@@ -184,7 +156,7 @@ function pick<T>(items: readonly T[], n: number): T[] {
   return Array.from({ length: n }, () => items[Math.floor(Math.random() * items.length)] as T);
 }
 
-async function measure(skiff: Server, empty: Server, label: string): Promise<void> {
+async function measure(skiff: Started, empty: Started, label: string): Promise<void> {
   const listed = await walk(skiff.endpoint);
   console.log(`\n${label}: ${listed.arns.length} STOPPED tasks; ListTasks walk of all ${listed.tokens.length} pages (c=1): ${listed.seconds.toFixed(2)} s`);
   console.log(HEADER);
@@ -208,8 +180,8 @@ async function measure(skiff: Server, empty: Server, label: string): Promise<voi
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-cp-'));
-  let skiff = await startSkiff(dataDir);
-  const empty = await start(['--import', 'tsx', 'bench/empty-server.ts']);
+  let skiff = await startFakeSkiff(dataDir);
+  const empty = await startNode(['--import', 'tsx', 'bench/empty-server.ts']);
   try {
     console.log(`skiff up --driver fake (scripted containers, no Docker: the control plane alone); ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`);
     console.log(`${SECONDS} s per measurement; ratio = skiff / empty node:http handler (same run, same client); one task per RunTask, its container exits at once`);
@@ -228,17 +200,17 @@ async function main(): Promise<void> {
     rmSync(probeDir, { recursive: true, force: true });
     console.log(`\nwrites of one task's record, RunTask to STOPPED (its version): ${tasks[0]?.version}; one synchronous=FULL WAL commit on this disk: ${commitMs.toFixed(2)} ms (median of 200)`);
 
-    await stopServer(skiff);
+    await stopProcess(skiff.child);
     t0 = performance.now();
     const cloned = cloneHistory(dataDir, HISTORY);
     console.log(`\nhistory filled to ${HISTORY} with ${cloned} copies of those tasks through TaskRepository.create (skiff stopped): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     t0 = performance.now();
-    skiff = await startSkiff(dataDir);
+    skiff = await startFakeSkiff(dataDir);
     console.log(`skiff up restarted over it, ready in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     await measure(skiff, empty, `${HISTORY / 1000}k history`);
   } finally {
-    await stopServer(skiff);
-    await stopServer(empty);
+    await stopProcess(skiff.child);
+    await stopProcess(empty.child);
     if (KEEP) console.log(`data kept in ${dataDir}`);
     else rmSync(dataDir, { recursive: true, force: true });
   }

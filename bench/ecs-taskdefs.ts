@@ -5,13 +5,12 @@
  *
  *   npm run build && npm run bench            (BENCH_SECONDS=5 BENCH_SEED=10000 to change)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runLoad, type LoadResult } from './load.js';
+import { startNode, startSkiff, stopProcess } from './processes.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const SEED = Number(process.env['BENCH_SEED'] ?? 10_000);
 const TARGET = 'AmazonEC2ContainerServiceV20141113';
@@ -40,20 +39,6 @@ function taskDefinition(family: string, i: number): string {
   });
 }
 
-async function start(args: string[]): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ready at (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-  return { child, endpoint };
-}
-
 function row(name: string, r: LoadResult, base: LoadResult): string {
   const cells = [name.padEnd(34), r.rps.toFixed(0).padStart(8), base.rps.toFixed(0).padStart(10),
     (r.rps / base.rps).toFixed(3).padStart(7), r.p50ms.toFixed(2).padStart(8), r.p99ms.toFixed(2).padStart(8), String(r.errors).padStart(6)];
@@ -62,8 +47,8 @@ function row(name: string, r: LoadResult, base: LoadResult): string {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-'));
-  const skiff = await start(['bin/skiff.js', 'up', '--port', '0', '--data-dir', dataDir, '--log-level', 'error']);
-  const empty = await start(['--import', 'tsx', 'bench/empty-server.ts']);
+  const skiff = await startSkiff(dataDir);
+  const empty = await startNode(['--import', 'tsx', 'bench/empty-server.ts']);
   try {
     process.stdout.write(`seeding ${SEED} revisions of family 'seed'... `);
     const t0 = performance.now();
@@ -92,8 +77,8 @@ async function main(): Promise<void> {
       console.log(row(`RegisterTaskDefinition c=${concurrency}`, r, base));
     }
   } finally {
-    skiff.child.kill('SIGTERM');
-    empty.child.kill('SIGTERM');
+    await stopProcess(skiff.child);
+    await stopProcess(empty.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -17,38 +17,19 @@
  * must hash every byte for its ETag before answering, and the client's CPU share during
  * the 64 MiB PUTs (on a 2-core machine it competes with the server).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { startNode, startSkiff, stopProcess, type Started } from './processes.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const MiB = 1024 * 1024;
 const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 5) || 5);
 const SMALL_OPS = 300;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
-interface Server {
-  endpoint: string;
-  child: ChildProcess;
-}
-
-async function startSkiff(dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/skiff.js'), 'up', '--port', '0', '--data-dir', dataDir, '--driver', 'fake', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ready at (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`skiff exited with ${code}: ${out}`)));
-  });
-  return { endpoint, child };
-}
 
 function request(endpoint: string, method: string, pathName: string, body?: Buffer): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
@@ -78,15 +59,8 @@ http.createServer((req, res) => {
   res.writeHead(200, { 'content-length': size }).end(body);
 }).listen(0, '127.0.0.1', function () { process.stdout.write('ready at http://127.0.0.1:' + this.address().port + '\\n'); });`;
 
-async function startNullServer(): Promise<Server> {
-  const child = spawn(process.execPath, ['-e', NULL_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const endpoint = await new Promise<string>((resolve) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      const m = /ready at (http:\/\/[\d.]+:\d+)/.exec(d.toString());
-      if (m?.[1]) resolve(m[1]);
-    });
-  });
-  return { endpoint, child };
+function startNullServer(): Promise<Started> {
+  return startNode(['-e', NULL_SERVER]);
 }
 
 /** Seconds dd reports for its copy (its own timing, not process start-up). */
@@ -167,7 +141,7 @@ function hashSpeeds(): { md5: number; crc32: number } {
 async function main(): Promise<void> {
   const base = fs.mkdtempSync(path.join(process.env['BENCH_DIR'] ?? os.tmpdir(), 'skiff-bench-s3-'));
   const dataDir = path.join(base, 'data');
-  const server = await startSkiff(dataDir);
+  const server = await startSkiff(dataDir, ['--driver', 'fake']);
   const nullServer = await startNullServer();
   const ddFile = path.join(dataDir, 'dd.bin');
   const samples: Record<string, number[]> = {};
@@ -206,8 +180,8 @@ async function main(): Promise<void> {
     }
     print(samples, hashSpeeds());
   } finally {
-    server.child.kill('SIGTERM');
-    nullServer.child.kill('SIGTERM');
+    await stopProcess(server.child);
+    await stopProcess(nullServer.child);
     agent.destroy();
     fs.rmSync(base, { recursive: true, force: true });
   }

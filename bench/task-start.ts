@@ -28,7 +28,7 @@
  * stopTimeout 1) and every container removed between runs. A single start that takes
  * more than 60 s aborts the benchmark.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,8 +45,8 @@ import Database from 'better-sqlite3';
 import Dockerode from 'dockerode';
 import { containerCreateOptions, sandboxCreateOptions } from '../src/runtime/docker/mapping.js';
 import { pauseImage } from '../src/runtime/docker/pause-image.js';
+import { ROOT, startSkiff, stopProcess, type Started } from './processes.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const IMAGE = 'skiff-test/busybox:latest';
 const COMMAND = ['sleep', '300'];
 const RUNS = positive('BENCH_RUNS', 20);
@@ -109,36 +109,6 @@ function pct(values: readonly number[] | undefined, p: number): number {
 const ms = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '-');
 
 // ---------------------------------------------------------------- skiff process
-
-async function startSkiff(dataDir: string, extra: string[] = []): Promise<{ child: ChildProcess; endpoint: string }> {
-  const args = ['bin/skiff.js', 'up', '--port', '0', '--data-dir', dataDir, '--log-level', 'error', ...extra];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`skiff up was not ready in 30 s: ${out}`)), 30_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /ready at (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`skiff up exited with ${code}: ${out} (did you run npm run build?)`));
-    });
-  });
-  return { child, endpoint };
-}
-
-async function stopSkiff(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-}
 
 // ---------------------------------------------------------------- task definitions
 
@@ -483,8 +453,8 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-start-'));
   const noPoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-start-nopool-'));
   const launched: string[] = [];
-  let skiff: { child: ChildProcess; endpoint: string } | undefined;
-  let noPool: { child: ChildProcess; endpoint: string } | undefined;
+  let skiff: Started | undefined;
+  let noPool: Started | undefined;
   let ecs: ECSClient | undefined;
   let ecsNoPool: ECSClient | undefined;
   const clientOf = (endpoint: string): ECSClient =>
@@ -561,8 +531,8 @@ async function main(): Promise<void> {
   } finally {
     ecs?.destroy();
     ecsNoPool?.destroy();
-    if (skiff) await stopSkiff(skiff.child);
-    if (noPool) await stopSkiff(noPool.child);
+    if (skiff) await stopProcess(skiff.child);
+    if (noPool) await stopProcess(noPool.child);
     await cleanup(launched);
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(noPoolDir, { recursive: true, force: true });
