@@ -107,7 +107,7 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
   edge.addJsonService(logs.service);
   const elbv2 = createElbv2({ store, clock, ids, scope, logger, maxBodyBytes: config.maxBodyBytes });
   edge.addRawService(elbv2.signingName, elbv2.handler, 'query');
-  const s3 = createS3({ db: store.db, clock, ids, scope, logger, dataDir: config.dataDir, virtualHostDomains: virtualHostDomains(process.env['SKIFF_S3_DOMAINS']) });
+  const s3 = createS3({ db: store.db, clock, ids, scope, logger, dataDir: config.dataDir, virtualHostDomains: virtualHostDomains(config.s3Domains) });
   edge.addRawService(s3.signingName, s3.handler, 'restXml');
   const autoscaling = createAutoscaling({
     store,

@@ -12,6 +12,8 @@ describe('compileConfig', () => {
       sandboxPool: 2,
     });
     expect(compileConfig({}, { SKIFF_SANDBOX_POOL: '0' }, '/w').sandboxPool).toBe(0);
+    expect(compileConfig({}, { SKIFF_S3_DOMAINS: ' Objects.Example.test, ,s3.lan' }, '/w').s3Domains).toEqual(['objects.example.test', 's3.lan']);
+    expect(compileConfig({}, {}, '/w').s3Domains).toEqual([]);
   });
 
   it('takes SKIFF_PORT and SKIFF_DATA_DIR, and flags over both', () => {

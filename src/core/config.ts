@@ -19,6 +19,8 @@ export interface SkiffConfig {
   readonly minScheduleRate: string | undefined;
   /** Started sandboxes kept ready for tasks without port mappings (see src/scheduler/tasks/sandbox-pool.ts). */
   readonly sandboxPool: number;
+  /** Domains whose subdomains name S3 buckets (virtual-host style), besides S3's defaults; from SKIFF_S3_DOMAINS. */
+  readonly s3Domains: readonly string[];
 }
 
 export type DriverName = 'docker' | 'fake';
@@ -68,6 +70,7 @@ export function compileConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = proce
     metricsPeriodMs,
     minScheduleRate: flags.minScheduleRate ?? env['SKIFF_MIN_SCHEDULE_RATE'],
     sandboxPool,
+    s3Domains: (env['SKIFF_S3_DOMAINS'] ?? '').split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== ''),
     host: flags.host ?? env['SKIFF_HOST'] ?? '127.0.0.1',
     port,
     dataDir: path.resolve(cwd, flags.dataDir ?? env['SKIFF_DATA_DIR'] ?? '.skiff'),

@@ -6,7 +6,7 @@ function req(url: string, host = '127.0.0.1:4750'): http.IncomingMessage {
   return { url, headers: { host } } as unknown as http.IncomingMessage;
 }
 
-const domains = virtualHostDomains('objects.example.test');
+const domains = virtualHostDomains(['objects.example.test']);
 
 describe('request targets', () => {
   it.each([

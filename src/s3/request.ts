@@ -77,8 +77,7 @@ export function header(req: http.IncomingMessage, name: string): string | undefi
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The virtual-host domains: `s3.localhost` plus any from a comma-separated setting (e.g. SKIFF_S3_DOMAINS). */
-export function virtualHostDomains(setting: string | undefined): string[] {
-  const extra = (setting ?? '').split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
-  return [...new Set([...DEFAULT_VIRTUAL_HOST_DOMAINS, ...extra])];
+/** The virtual-host domains: `s3.localhost` plus the configured ones (SKIFF_S3_DOMAINS, see core/config). */
+export function virtualHostDomains(extra: readonly string[]): string[] {
+  return [...new Set([...DEFAULT_VIRTUAL_HOST_DOMAINS, ...extra.map((d) => d.toLowerCase())])];
 }
