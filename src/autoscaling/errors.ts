@@ -1,4 +1,4 @@
-import { AwsError, clientError, serverError, type AwsErrorSpec } from '../core/index.js';
+import { clientError, errorsOf, serverError, type AwsError, type AwsErrorSpec } from '../core/index.js';
 
 /**
  * Every error the Application Auto Scaling API answers with, as its model names them
@@ -20,9 +20,7 @@ export const AutoscalingErrors = {
 
 export type AutoscalingErrorCode = keyof typeof AutoscalingErrors;
 
-export function scalingError(code: AutoscalingErrorCode, message: string): AwsError {
-  return new AwsError(AutoscalingErrors[code], message);
-}
+export const scalingError = errorsOf(AutoscalingErrors);
 
 export function validation(message: string): AwsError {
   return scalingError('ValidationException', message);

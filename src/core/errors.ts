@@ -35,6 +35,11 @@ export function serverError(code: string, httpStatus = 500): AwsErrorSpec {
   return { code, httpStatus, senderFault: false };
 }
 
+/** The constructor of a service's errors: `ecsError('ClientException', '...')` for its registry's codes. */
+export function errorsOf<K extends string>(registry: Readonly<Record<K, AwsErrorSpec>>): (code: K, message: string) => AwsError {
+  return (code, message) => new AwsError(registry[code], message);
+}
+
 /** Errors every protocol shares, raised by the edge before a service sees the request. */
 export const CommonErrors = {
   SerializationException: clientError('SerializationException'),

@@ -1,4 +1,4 @@
-import { AwsError, clientError, serverError, type AwsErrorSpec } from '../core/index.js';
+import { clientError, errorsOf, serverError, type AwsErrorSpec } from '../core/index.js';
 
 /**
  * Every error the ECS API answers with, as the SDK's exception names. Codes come
@@ -22,6 +22,4 @@ export const EcsErrors = {
 
 export type EcsErrorCode = keyof typeof EcsErrors;
 
-export function ecsError(code: EcsErrorCode, message: string): AwsError {
-  return new AwsError(EcsErrors[code], message);
-}
+export const ecsError = errorsOf(EcsErrors);

@@ -1,4 +1,4 @@
-import { AwsError, clientError, serverError, type AwsErrorSpec } from '../core/index.js';
+import { clientError, errorsOf, serverError, type AwsError, type AwsErrorSpec } from '../core/index.js';
 
 /**
  * Every error the ELBv2 API answers with, by wire code (the `<Code>` of the awsQuery
@@ -36,9 +36,7 @@ export const Elbv2Errors = {
 
 export type Elbv2ErrorCode = keyof typeof Elbv2Errors;
 
-export function elbError(code: Elbv2ErrorCode, message: string): AwsError {
-  return new AwsError(Elbv2Errors[code], message);
-}
+export const elbError = errorsOf(Elbv2Errors);
 
 export const invalid = (message: string): AwsError => elbError('ValidationError', message);
 export const badConfig = (message: string): AwsError => elbError('InvalidConfigurationRequest', message);

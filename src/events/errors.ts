@@ -1,4 +1,4 @@
-import { AwsError, clientError, serverError, type AwsErrorSpec } from '../core/index.js';
+import { clientError, errorsOf, serverError, type AwsError, type AwsErrorSpec } from '../core/index.js';
 
 /**
  * Every error the EventBridge API answers with, as the SDK's exception names
@@ -21,9 +21,7 @@ export const EventsErrors = {
 
 export type EventsErrorCode = keyof typeof EventsErrors;
 
-export function eventsError(code: EventsErrorCode, message: string): AwsError {
-  return new AwsError(EventsErrors[code], message);
-}
+export const eventsError = errorsOf(EventsErrors);
 
 export const invalid = (message: string): AwsError => eventsError('ValidationException', message);
 

@@ -1,4 +1,4 @@
-import { AwsError, clientError, serverError, type AwsErrorSpec } from '../core/index.js';
+import { clientError, errorsOf, serverError, type AwsError, type AwsErrorSpec } from '../core/index.js';
 
 /**
  * Every error the CloudWatch Logs API answers with, as the SDK's exception names
@@ -21,9 +21,7 @@ export const LogsErrors = {
 
 export type LogsErrorCode = keyof typeof LogsErrors;
 
-export function logsError(code: LogsErrorCode, message: string): AwsError {
-  return new AwsError(LogsErrors[code], message);
-}
+export const logsError = errorsOf(LogsErrors);
 
 export function invalidParameter(message: string): AwsError {
   return logsError('InvalidParameterException', message);

@@ -1,4 +1,4 @@
-import { AwsError, clientError, serverError, type AwsErrorSpec } from '../core/index.js';
+import { clientError, errorsOf, serverError, type AwsError, type AwsErrorSpec } from '../core/index.js';
 
 /**
  * Every error the Step Functions API answers with, as the SDK's exception names
@@ -37,9 +37,7 @@ export const StatesApiErrors = {
 
 export type StatesApiErrorCode = keyof typeof StatesApiErrors;
 
-export function statesError(code: StatesApiErrorCode, message: string): AwsError {
-  return new AwsError(StatesApiErrors[code], message);
-}
+export const statesError = errorsOf(StatesApiErrors);
 
 /** AWS's wording for a failed model constraint, e.g. on maxResults. */
 export function validation(member: string, value: unknown, constraint: string): AwsError {

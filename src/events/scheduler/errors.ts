@@ -1,4 +1,4 @@
-import { AwsError, clientError, serverError, type AwsErrorSpec } from '../../core/index.js';
+import { clientError, errorsOf, serverError, type AwsError, type AwsErrorSpec } from '../../core/index.js';
 
 /** Every error EventBridge Scheduler answers with, with its HTTP status (`@aws-sdk/client-scheduler`). */
 export const SchedulerErrors = {
@@ -12,8 +12,6 @@ export const SchedulerErrors = {
 
 export type SchedulerErrorCode = keyof typeof SchedulerErrors;
 
-export function schedulerError(code: SchedulerErrorCode, message: string): AwsError {
-  return new AwsError(SchedulerErrors[code], message);
-}
+export const schedulerError = errorsOf(SchedulerErrors);
 
 export const invalid = (message: string): AwsError => schedulerError('ValidationException', message);
