@@ -1,5 +1,4 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../store/index.js';
+import { SqlStore } from '../store/index.js';
 import { sequenceTokenOf, type Cut, type Direction } from './tokens.js';
 
 /** A log group row. Times are epoch milliseconds, as the Logs API has them. */
@@ -80,24 +79,7 @@ const SWEEP_CHUNK = 5_000;
  * Writes that belong together (events and the stream/group counters) share one
  * transaction. Callers validate input; this layer trusts it.
  */
-export class LogStore {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(readonly db: Db) {}
-
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
+export class LogStore extends SqlStore {
   getGroup(name: string): GroupRow | undefined {
     return this.stmt(`SELECT ${GROUP_COLUMNS} FROM log_groups WHERE name = ?`).get(name) as GroupRow | undefined;
   }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../store/index.js';
+import { SqlStore } from '../store/index.js';
 import type { Activation, ExecutionStatus, HistoryEvent } from './engine/index.js';
 import { packEvents, unpackEvents } from './packing.js';
 
@@ -128,24 +127,7 @@ export function definitionHash(text: string): string {
  * the events it produced and the timers/tasks it changed) run in one transaction the
  * runtime opens.
  */
-export class StatesStore {
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(readonly db: Db) {}
-
-  stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
+export class StatesStore extends SqlStore {
   // ---- state machines ----
 
   getMachine(arn: string): MachineDoc | undefined {

@@ -1,4 +1,5 @@
 export { openDatabase, migrate, type Db } from './db.js';
+export { SqlStore } from './sql-store.js';
 export { migrations, type Migration } from './migrations/index.js';
 export { ClusterRepository } from './clusters.js';
 export { TaskDefinitionRepository, type StoredTaskDefinition, type TaskDefinitionStatus } from './task-definitions.js';
