@@ -19,9 +19,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../test/helpers/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env['LB_SECONDS'] ?? 5);
@@ -85,14 +86,6 @@ function start(cmd: string, args: string[], ready: RegExp): Promise<{ child: Chi
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${cmd} exited with ${code}:\n${out}`)));
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function waitPort(port: number): Promise<void> {

@@ -9,6 +9,7 @@ import { ManualClock, sequentialIds, silentLogger } from '../core/index.js';
 import { ManualTimers } from '../lb/manual-timers.js';
 import { createStore, openDatabase, type Store } from '../store/index.js';
 import { createElbv2, type Elbv2 } from './index.js';
+import { freePort } from '../../test/helpers/ports.js';
 
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/elasticloadbalancing/aws4_request, SignedHeaders=host, Signature=00';
 const scope = { region: 'us-east-1', account: '000000000000' };
@@ -25,14 +26,6 @@ const timers = new ManualTimers();
 function boot(): Elbv2 {
   const e = createElbv2({ store, clock: new ManualClock(), ids: sequentialIds(Date.now() % 100000), scope, logger: silentLogger, timers, probe: () => Promise.resolve({ ok: true }) });
   return e;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import type { ListenerConfig, PlaneConfig, RouteAction, TargetGroupConfig } from
 import type { CheckResult } from './health-state.js';
 import { ManualTimers } from './manual-timers.js';
 import { DataPlane } from './plane.js';
+import { freePort } from '../../test/helpers/ports.js';
 
 interface Backend {
   name: string;
@@ -34,14 +35,6 @@ async function backend(name: string): Promise<Backend> {
   await new Promise<void>((r) => b.server.listen(0, '127.0.0.1', r));
   b.port = (b.server.address() as AddressInfo).port;
   return b;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 function get(port: number, path = '/', headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {

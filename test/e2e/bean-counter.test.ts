@@ -6,12 +6,12 @@
  * scaling happens in seconds instead of minutes.
  */
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCliAsync, type CliResult } from '../helpers/aws-cli.js';
 import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
 import { IMAGE } from '../helpers/tasks.js';
 import { until } from '../helpers/eventually.js';
+import { freePort } from '../helpers/ports.js';
 
 let skiff: SkiffProcess;
 let cleanup: () => void;
@@ -22,14 +22,6 @@ async function aws(...args: string[]): Promise<Record<string, unknown>> {
   const r: CliResult = await awsCliAsync(skiff.endpoint, args);
   expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
   return (r.json ?? {}) as Record<string, unknown>;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
 }
 
 function get(path: string): Promise<{ status: number; body: string }> {

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, awsCliAsync, type CliResult } from '../helpers/aws-cli.js';
 import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * The load balancer end to end: AWS CLI v2 drives `skiff up` (the Bean Counter seed's
@@ -32,14 +33,6 @@ async function backend(name: string, port = 0): Promise<Backend> {
 async function kill(b: Backend): Promise<void> {
   b.server.closeAllConnections();
   await new Promise((r) => b.server.close(r));
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /** A GET through the load balancer at 127.0.0.1 with the load balancer's name as Host (Node's resolver does not map *.localhost). */

@@ -5,12 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCliAsync } from '../helpers/aws-cli.js';
 import { startSkiff, tempDataDir, type SkiffProcess } from '../helpers/skiff-process.js';
 import { IMAGE } from '../helpers/tasks.js';
 import { until } from '../helpers/eventually.js';
+import { freePort } from '../helpers/ports.js';
 
 let skiff: SkiffProcess;
 let cleanup: () => void;
@@ -81,10 +81,7 @@ beforeAll(async () => {
   const tmp = tempDataDir();
   cleanup = tmp.cleanup;
   skiff = await startSkiff(tmp.dir);
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
+  port = await freePort();
   const lb = await aws('elbv2', 'create-load-balancer', '--name', 'web-alb', '--subnets', 'subnet-1', 'subnet-2');
   const lbArn = (lb['LoadBalancers'] as Array<{ LoadBalancerArn: string }>)[0]!.LoadBalancerArn;
   const tg = await aws('elbv2', 'create-target-group', '--name', 'web-tg', '--protocol', 'HTTP', '--port', '8080', '--vpc-id', 'vpc-1', '--target-type', 'ip',
