@@ -61,15 +61,12 @@ export function metricsSource(store: Store, driver: ContainerDriver, scope: Acco
       const parsed = parseEcsResourceId(resourceId);
       if (!parsed) return undefined;
       const clusterArn = formatArn(scope, 'ecs', `cluster/${parsed.cluster}`);
-      // unfinished tasks only: no stopped task is created after the end of time
-      const tasks = store.tasks.inGroup(clusterArn, `service:${parsed.service}`, END_OF_TIME).filter((t) => t.lastStatus === 'RUNNING');
+      const tasks = store.tasks.unfinishedInGroup(clusterArn, `service:${parsed.service}`).filter((t) => t.lastStatus === 'RUNNING');
       const values = (await Promise.all(tasks.map((t) => taskUtilization(driver, t, metric)))).filter((v): v is number => v !== undefined);
       return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length;
     },
   };
 }
-
-const END_OF_TIME = new Date(8.64e15);
 
 async function taskUtilization(driver: ContainerDriver, task: StoredTask, metric: PredefinedMetric): Promise<number | undefined> {
   const ids = (task.containers ?? []).map((c) => c.runtimeId).filter((id): id is string => id !== undefined);

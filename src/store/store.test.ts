@@ -138,6 +138,8 @@ describe('the SQLite store', () => {
     ]);
     const ids = store.tasks.inGroup(CLUSTER, 'service:s', new Date(5_000)).map((t) => Number.parseInt(t.taskArn.slice(-32), 16));
     expect(ids.sort()).toEqual([2, 3, 4]);
+    const live = store.tasks.unfinishedInGroup(CLUSTER, 'service:s').map((t) => Number.parseInt(t.taskArn.slice(-32), 16));
+    expect(live.sort()).toEqual([2, 4]);
     expect(store.tasks.counts(CLUSTER)).toEqual({ running: 2, pending: 1 });
     expect(store.tasks.unfinished().map((t) => t.lastStatus).sort()).toEqual(['PENDING', 'RUNNING', 'RUNNING']);
     store.db.close();

@@ -48,6 +48,7 @@ export class TaskRepository {
   private readonly unfinishedStmt;
   private readonly listStmt;
   private readonly groupStmt;
+  private readonly unfinishedInGroupStmt;
   private readonly countStmt;
   private readonly tokenGetStmt;
   private readonly tokenPutStmt;
@@ -72,6 +73,9 @@ export class TaskRepository {
     // Recent tasks by tasks_by_group's created_at; older ones only if unfinished, from the
     // partial index (the unary + keeps the planner off tasks_by_group's created_at range,
     // which would read every old STOPPED row of the group).
+    this.unfinishedInGroupStmt = db.prepare<[string, string], { doc: string }>(
+      "SELECT doc FROM tasks WHERE cluster = ? AND task_group = ? AND last_status <> 'STOPPED'",
+    );
     this.groupStmt = db.prepare<[Record<string, string | number>], { doc: string }>(
       `SELECT doc FROM tasks WHERE cluster = @cluster AND task_group = @group AND created_at >= @since
        UNION ALL
@@ -136,6 +140,11 @@ export class TaskRepository {
   /** A group's tasks (`service:<name>`): every unfinished one, and those created since `since`. */
   inGroup(clusterArn: string, group: string, since: Date): StoredTask[] {
     return this.groupStmt.all({ cluster: clusterArn, group, since: since.getTime() }).map((r) => decode(r.doc));
+  }
+
+  /** A group's unfinished tasks only. */
+  unfinishedInGroup(clusterArn: string, group: string): StoredTask[] {
+    return this.unfinishedInGroupStmt.all(clusterArn, group).map((r) => decode(r.doc));
   }
 
   /** A cluster's running and pending tasks, as DescribeClusters counts them. */
