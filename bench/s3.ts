@@ -141,6 +141,9 @@ function hashSpeeds(): { md5: number; crc32: number } {
 async function main(): Promise<void> {
   const base = fs.mkdtempSync(path.join(process.env['BENCH_DIR'] ?? os.tmpdir(), 'skiff-bench-s3-'));
   const dataDir = path.join(base, 'data');
+  // the disk before any server runs: new 64 MiB files, as the in-run baseline writes
+  fs.mkdirSync(path.join(base, 'idle'));
+  const idle = [0, 1, 2].map((i) => 64 / dd(['if=/dev/zero', `of=${path.join(base, 'idle', String(i))}`, 'bs=1M', 'count=64', 'conv=fsync']));
   const server = await startSkiff(dataDir, ['--driver', 'fake']);
   const nullServer = await startNullServer();
   const ddFile = path.join(dataDir, 'dd.bin');
@@ -178,6 +181,7 @@ async function main(): Promise<void> {
       add('disk-w1k', disk.write);
       add('disk-r1k', disk.read);
     }
+    samples['dd-w64-idle'] = idle;
     print(samples, hashSpeeds());
   } finally {
     await stopProcess(server.child);
@@ -210,6 +214,8 @@ function print(s: Record<string, number[]>, hashes: { md5: number; crc32: number
   }
   console.log(`\nbare http: the same client against a node:http server that discards PUT bodies and answers GETs from memory`);
   console.log(`in-process, one core: MD5 ${hashes.md5.toFixed(0)} MiB/s, CRC32 ${hashes.crc32.toFixed(0)} MiB/s (a PUT hashes every byte with MD5 for its ETag)`);
+  const idle = m('dd-w64-idle');
+  console.log(`dd 64 MiB to a new file before the servers started (idle disk): ${idle.toFixed(0)} MiB/s (the 64 MiB PUT is ${(m('put64') / idle).toFixed(2)} of that)`);
   const rewrite = m('dd-w64-rewrite');
   console.log(`dd rewriting one 64 MiB file in place: ${rewrite.toFixed(0)} MiB/s (the 64 MiB PUT is ${(m('put64') / rewrite).toFixed(2)} of that)`);
   console.log(`ceiling of a single-stream PUT: the MD5 on one core, ${(hashes.md5 / m('dd-w64')).toFixed(2)} of the 64 MiB dd write to a new file`);
