@@ -112,7 +112,14 @@ describe('a load-balanced service while it changes', () => {
     }, 120, 'the rollout');
     const results = await traffic.stop();
     const failed = results.filter((r) => r.status !== 200);
-    expect(failed, JSON.stringify(failed.slice(0, 5))).toEqual([]);
+    // on failure, say what the service and the load balancer saw (the burst's cause is in there)
+    const context = failed.length === 0 ? '' : JSON.stringify({
+      first: failed[0],
+      last: failed[failed.length - 1],
+      events: ((await aws('ecs', 'describe-services', '--services', 'web'))['services'] as Array<{ events: unknown[] }>)[0]?.events.slice(0, 15),
+      health: (await aws('elbv2', 'describe-target-health', '--target-group-arn', tgArn))['TargetHealthDescriptions'],
+    });
+    expect(failed, context).toEqual([]);
     expect(results.some((r) => r.body.trim() === 'v1')).toBe(true);
     expect(results.slice(-10).every((r) => r.body.trim() === 'v2')).toBe(true);
   });
