@@ -114,6 +114,37 @@ describe('planService', () => {
     expect(stops(after.actions)).toEqual([drainingArn]);
   });
 
+  it('keeps old tasks still in their first health checks until the new ones are healthy', () => {
+    const s = service({ loadBalancers: [{ targetGroupArn: 'tg', containerName: 'web', containerPort: 80 }] });
+    s.deployments = [newDeployment(s, TD2, NOW, 2, 'ecs-svc/2'), { ...newDeployment(s, TD1, NOW, 2, 'ecs-svc/1'), status: 'ACTIVE', rolloutState: 'COMPLETED' }];
+    const old = [task('ecs-svc/1', 'RUNNING'), task('ecs-svc/1', 'RUNNING')];
+    const fresh = [task('ecs-svc/2', 'RUNNING'), task('ecs-svc/2', 'RUNNING')];
+    s.runtime.registered = [...old, ...fresh].map((t) => t.taskArn);
+    const states = (oldState: string, newState: string): Map<string, string> =>
+      new Map([...old.map((t) => [t.taskArn, oldState] as const), ...fresh.map((t) => [t.taskArn, newState] as const)]);
+    // the old targets are all that serves, though not yet healthy: they stay
+    const waiting = planService(s, [...old, ...fresh], states('initial', 'initial'), NOW);
+    expect(waiting.actions.filter((a) => a.kind === 'deregister' || a.kind === 'stop')).toEqual([]);
+    // the new ones healthy: the old ones leave the load balancer
+    const replaced = planService(s, [...old, ...fresh], states('initial', 'healthy'), NOW);
+    expect(replaced.actions.find((a) => a.kind === 'deregister')).toEqual({ kind: 'deregister', taskArns: old.map((t) => t.taskArn) });
+    // an old one failing its checks goes at once
+    const failing = planService(s, [...old, ...fresh], states('unhealthy', 'initial'), NOW);
+    expect(failing.actions.find((a) => a.kind === 'deregister')).toEqual({ kind: 'deregister', taskArns: old.map((t) => t.taskArn) });
+  });
+
+  it('does not register again a task whose draining ended in the same pass', () => {
+    const s = service({ desiredCount: 1, loadBalancers: [{ targetGroupArn: 'tg', containerName: 'web', containerPort: 80 }] });
+    const kept = task('ecs-svc/1', 'RUNNING');
+    const drained = task('ecs-svc/1', 'RUNNING');
+    s.runtime.registered = [kept.taskArn];
+    s.runtime.draining = { [drained.taskArn]: NOW.toISOString() };
+    const plan = planService(s, [kept, drained], new Map([[kept.taskArn, 'healthy']]), NOW);
+    expect(stops(plan.actions)).toEqual([drained.taskArn]);
+    expect(plan.actions.filter((a) => a.kind === 'register')).toEqual([]);
+    expect(plan.service.runtime.registered).toEqual([kept.taskArn]);
+  });
+
   it('never runs more than maximumPercent nor launches beyond desired (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), (desired, oldRunning, newRunning) => {

@@ -47,7 +47,7 @@ export function planService(input: StoredService, tasks: readonly StoredTask[], 
 
   const stops = new Map<string, string>();
   replaceUnhealthy(service, [...mine.running, ...old.running], lb, now, stops);
-  planCounts(service, current, desired, mine, old, now, stops, actions);
+  planCounts(service, current, desired, mine, old, lb, now, stops, actions);
   planLoadBalancer(service, tasks, lb, now, stops, actions);
   updateCounts(service, tasks, lb, now, desired);
   return { service, actions };
@@ -137,6 +137,7 @@ function planCounts(
   desired: number,
   mine: Classified,
   old: Classified,
+  lb: TargetStates,
   now: Date,
   stops: Map<string, string>,
   actions: ServiceAction[],
@@ -158,17 +159,27 @@ function planCounts(
   if (launch > 0 && primary.id && primary.taskDefinition) {
     actions.push({ kind: 'launch', deploymentId: primary.id, taskDefinition: primary.taskDefinition, count: launch });
   }
-  // old deployments: unhealthy ones go at once, healthy ones while enough stay healthy
+  // old deployments: failing or not yet running ones go at once, healthy ones while enough
+  // stay healthy. One still in its first health checks counts for nothing yet but may be all
+  // that serves (the load balancer fails open to it), so it goes only once the healthy tasks
+  // meet the minimum without it.
   const healthyNow = mine.healthy.filter((t) => !stops.has(t.taskArn)).length + old.healthy.filter((t) => !stops.has(t.taskArn)).length;
   let canStop = healthyNow - minHealthy;
   const oldHealthy = new Set(old.healthy.map((t) => t.taskArn));
   for (const t of liveOld) {
-    if (!oldHealthy.has(t.taskArn)) stops.set(t.taskArn, 'Task replaced by a new deployment');
-    else if (canStop > 0) {
+    if (isFailing(t, lb)) stops.set(t.taskArn, 'Task replaced by a new deployment');
+    else if (!oldHealthy.has(t.taskArn)) {
+      if (canStop >= 0) stops.set(t.taskArn, 'Task replaced by a new deployment');
+    } else if (canStop > 0) {
       stops.set(t.taskArn, 'Task replaced by a new deployment');
       canStop -= 1;
     }
   }
+}
+
+/** Not running, or failing its container or load balancer health checks. */
+function isFailing(task: StoredTask, lb: TargetStates): boolean {
+  return task.lastStatus !== 'RUNNING' || task.healthStatus === 'UNHEALTHY' || lb.get(task.taskArn) === 'unhealthy';
 }
 
 /**
@@ -196,7 +207,8 @@ function planLoadBalancer(service: StoredService, tasks: readonly StoredTask[], 
     }
   }
   for (const t of tasks) {
-    const live = t.desiredStatus === 'RUNNING' && t.lastStatus === 'RUNNING' && !stops.has(t.taskArn) && !service.runtime.draining[t.taskArn];
+    // a task stopped in this pass (its draining just ended) is not registered again
+    const live = t.desiredStatus === 'RUNNING' && t.lastStatus === 'RUNNING' && !stops.has(t.taskArn) && !toStop.has(t.taskArn) && !service.runtime.draining[t.taskArn];
     if (lbOn && live && !registered.has(t.taskArn)) {
       toRegister.push(t.taskArn);
       registered.add(t.taskArn);
