@@ -184,8 +184,12 @@ function registerRunTests(test: Register): void {
   });
 
   test('exceeding memoryMiB is an OOM kill: exit 137, oomKilled', async (t) => {
+    // watched, as the task runner always is (a driver may learn of the kill from its events)
+    const unwatch = t.driver.watch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
     const id = await t.run(script('x=a; while :; do x=$x$x; done', { FAKE_MEMORY_MIB: '64' }), { memoryMiB: 16 });
     expect(await t.exited(id)).toMatchObject({ exitCode: 137, oomKilled: true });
+    unwatch();
   });
 }
 

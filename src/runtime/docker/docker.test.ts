@@ -161,8 +161,13 @@ describe.skipIf(!dockerAvailable)(title, { timeout: 30_000 }, () => {
   });
 
   it('OOM-kills a container that goes over its memory limit', async () => {
+    // the task runner always watches; the watch sees the oom event live, which a busy engine's
+    // event log may have dropped by the time the exit is inspected
+    const unsubscribe = driver.watch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200)); // let the event stream connect
     const id = await run(['sh', '-c', 'x=$(head -c 67108864 /dev/zero | tr "\\0" a); echo survived ${#x}'], { memoryMiB: 16 });
     const state = await exited(id);
+    unsubscribe();
     expect(state).toMatchObject({ status: 'exited', exitCode: 137, oomKilled: true });
     const info = await docker.getContainer(id).inspect();
     expect(info.HostConfig.Memory).toBe(16 * 1024 * 1024);

@@ -196,7 +196,7 @@ export class DockerDriver implements ContainerDriver {
   }
 
   watch(onChange: (id: string) => void): () => void {
-    const watcher = new EventWatcher(this.docker, onChange, this.logger);
+    const watcher = new EventWatcher(this.docker, onChange, this.logger, (id) => this.oom.sawOom(id));
     this.watchers.add(watcher);
     return () => {
       watcher.stop();

@@ -47,6 +47,8 @@ export class EventWatcher {
     private readonly docker: Dockerode,
     private readonly onChange: (id: string) => void,
     private readonly logger: Logger,
+    /** Told of each `oom` event before the change it makes is reported. */
+    private readonly onOom: (id: string) => void = () => undefined,
   ) {
     this.done = this.run();
   }
@@ -92,7 +94,9 @@ export class EventWatcher {
       const time = (event as DockerEvent).time;
       if (typeof time === 'number') this.lastEventSeconds = time;
       const id = changedContainer(event);
-      if (id !== undefined && !this.stopped) this.emit(id);
+      if (id === undefined || this.stopped) continue;
+      if ((event as DockerEvent).Action === 'oom') this.onOom(id);
+      this.emit(id);
     }
   }
 

@@ -4,7 +4,8 @@
  * containers OOM-killed together ended with ExitCode 137 and OOMKilled false, although
  * each of them had its `oom` event. The event is processed, then the exit handler
  * overwrites the flag. So for the suspicious case (SIGKILLed, with a memory limit, flag
- * unset) the driver asks Docker's event log, which keeps the last few hundred events.
+ * unset) the ledger answers from the `oom` events a watch saw live, else asks Docker's
+ * event log, which keeps only the last 256 events (a busy engine rotates it in seconds).
  */
 import type Dockerode from 'dockerode';
 import { jsonLines } from './util.js';
@@ -30,6 +31,11 @@ export class OomLedger {
     const finished = Date.parse(s.FinishedAt);
     if (found || Date.now() - finished > SETTLE_MS) this.known.set(info.Id, found);
     return found;
+  }
+
+  /** An `oom` event seen on a live event stream: the answer for this container is yes. */
+  sawOom(id: string): void {
+    this.known.set(id, true);
   }
 
   forget(id: string): void {

@@ -319,4 +319,21 @@ describe('OOM ledger', () => {
     expect(await ledger.oomKilled(info('other', { OOMKilled: true, ExitCode: 1 }))).toBe(true);
     expect(asked).toBe(1);
   });
+
+  it('answers from an oom event seen live, though the event log has rotated past it', async () => {
+    let asked = 0;
+    const rotated = {
+      getEvents: async () => {
+        asked++;
+        const s = new PassThrough();
+        s.end();
+        return s;
+      },
+    } as unknown as Dockerode;
+    const ledger = new OomLedger(rotated);
+    expect(await ledger.oomKilled(info('lost'))).toBe(false);
+    ledger.sawOom('seen');
+    expect(await ledger.oomKilled(info('seen'))).toBe(true);
+    expect(asked).toBe(1);
+  });
 });
