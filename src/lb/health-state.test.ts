@@ -14,10 +14,9 @@ function run(start: TargetHealth, results: CheckResult[]): TargetHealth[] {
 }
 
 describe('the target health state machine', () => {
-  it('goes initial → healthy after the healthy threshold of consecutive successes', () => {
-    const states = run(registering, [ok, ok, ok]).map((h) => [h.state, h.reason]);
+  it('goes initial → healthy after one passing check, as ALB does for a new target', () => {
+    const states = run(registering, [mismatch, ok]).map((h) => [h.state, h.reason]);
     expect(states).toEqual([
-      ['initial', 'Elb.InitialHealthChecking'],
       ['initial', 'Elb.InitialHealthChecking'],
       ['healthy', undefined],
     ]);

@@ -2,7 +2,7 @@
  * The target health state machine, as DescribeTargetHealth reports it. Pure: the
  * health checker feeds it check results; registration and deregistration set states.
  *
- *   register ─▶ initial ──(healthy threshold successes)──▶ healthy
+ *   register ─▶ initial ──────(one success)───────────────▶ healthy
  *                 │                                          │  ▲
  *                 └──(unhealthy threshold failures)──▶ unhealthy ─┘ (healthy threshold successes)
  *   deregister (any state) ─▶ draining ──(deregistration delay)──▶ removed
@@ -64,15 +64,17 @@ export const draining: TargetHealth = {
 
 const HEALTHY: TargetHealth = { state: 'healthy', reason: undefined, description: undefined, successes: 0, failures: 0 };
 
-/** The health after one check result. Draining and unused targets are not checked: unchanged. */
+/**
+ * The health after one check result. Draining and unused targets are not checked: unchanged.
+ * A newly registered target is healthy after its first passing check ("After your target is
+ * registered, it must pass one health check to be considered healthy"); the healthy threshold
+ * is what an unhealthy target must pass to return.
+ */
 export function afterCheck(h: TargetHealth, result: CheckResult, t: Thresholds): TargetHealth {
   if (h.state === 'draining' || h.state === 'unused') return h;
   if (result.ok) {
     const successes = h.successes + 1;
-    if (h.state === 'healthy' || successes >= t.healthy) return { ...HEALTHY, successes };
-    if (h.state === 'initial') {
-      return { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress', successes, failures: 0 };
-    }
+    if (h.state !== 'unhealthy' || successes >= t.healthy) return { ...HEALTHY, successes };
     return { ...h, successes, failures: 0 };
   }
   const failures = h.failures + 1;
