@@ -3,6 +3,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatesHarness } from './harness.test-support.js';
 import type { EcsIntegration, EventsIntegration } from './index.js';
+import { StatesStore } from './store.js';
 
 /** An in-process ECS: tasks run until the test finishes them; RunTask is idempotent on its key. */
 class FakeEcs implements EcsIntegration {
@@ -141,6 +142,39 @@ describe('ecs:runTask', () => {
     const d = await h.finished(await h.start(await h.machine('no-ecs', runTask('.sync'))));
     expect(d).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
     expect(d.cause).toMatch(/no integration serves 'ecs'/);
+  });
+});
+
+describe('asynchronous EXPRESS executions', () => {
+  const pending = (): string[] => new StatesStore(h.store.db).expressPending().map((p) => p.arn);
+  const waitThenRun = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1, Next: 'Run' }, Run: (runTask('') as { States: { Run: object } }).States.Run } };
+
+  it('run at least once: one cut off by a restart runs again from its start', async () => {
+    h = await new StatesHarness({ ecs }).open();
+    const machine = await h.machine('express-restart', waitThenRun, { type: 'EXPRESS' });
+    const before = ecs.runs;
+    const e = await h.start(machine, { n: 1 });
+    expect(pending()).toEqual([e]);
+    // killed during the Wait: the timer was only in memory
+    await h.restart();
+    await ecs.until(() => ecs.runs === before + 1);
+    expect(ecs.runs).toBe(before + 1);
+    await ecs.until(() => pending().length === 0);
+    expect(pending()).toEqual([]);
+    // and nothing is left to run after another restart
+    await h.restart();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ecs.runs).toBe(before + 1);
+  });
+
+  it('keep no record once they end, and StartSyncExecution keeps none at all', async () => {
+    h = await new StatesHarness({ ecs }).open();
+    const machine = await h.machine('express-done', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, { type: 'EXPRESS' });
+    await h.start(machine);
+    await ecs.until(() => pending().length === 0);
+    expect(pending()).toEqual([]);
+    await h.call('StartSyncExecution', { stateMachineArn: machine });
+    expect(pending()).toEqual([]);
   });
 });
 

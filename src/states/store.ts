@@ -237,6 +237,28 @@ export class StatesStore extends SqlStore {
     return (this.stmt("SELECT * FROM states_executions WHERE status = 'RUNNING' ORDER BY seq").all() as RawExecution[]).map(executionOf);
   }
 
+  // ---- asynchronous EXPRESS executions in flight (run again from the start after a restart) ----
+
+  putExpressPending(e: Omit<ExecutionRow, 'status' | 'stopMs'>): void {
+    this.stmt('INSERT OR REPLACE INTO states_express_pending (arn, machine_arn, name, start_ms, doc) VALUES (?, ?, ?, ?, ?)')
+      .run(e.arn, e.machineArn, e.name, e.startMs, JSON.stringify(e.doc));
+  }
+
+  deleteExpressPending(arn: string): void {
+    this.stmt('DELETE FROM states_express_pending WHERE arn = ?').run(arn);
+  }
+
+  expressPending(): Omit<ExecutionRow, 'status' | 'stopMs'>[] {
+    const rows = this.stmt('SELECT arn, machine_arn, name, start_ms, doc FROM states_express_pending ORDER BY start_ms').all() as Array<{
+      arn: string;
+      machine_arn: string;
+      name: string;
+      start_ms: number;
+      doc: string;
+    }>;
+    return rows.map((r) => ({ arn: r.arn, machineArn: r.machine_arn, name: r.name, startMs: r.start_ms, doc: JSON.parse(r.doc) as ExecutionDoc }));
+  }
+
   countRunning(machineArn: string): number {
     return (this.stmt("SELECT count(*) AS n FROM states_executions WHERE machine_arn = ? AND status = 'RUNNING'").get(machineArn) as { n: number }).n;
   }

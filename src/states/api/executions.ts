@@ -57,7 +57,7 @@ export class Executions {
     }
     const live = await this.ctx.runtime.startExecution({
       arn, machineArn: machine.arn, machineName: machine.name, name, input, roleArn: version?.roleArn ?? machine.roleArn,
-      definition: version?.definition ?? machine.definition, versionArn, durable: !express, seed: this.seed(),
+      definition: version?.definition ?? machine.definition, versionArn, durable: !express, atLeastOnce: express, seed: this.seed(),
       guard: () => {
         if (!express && this.ctx.store.getExecution(arn)) throw statesError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
       },

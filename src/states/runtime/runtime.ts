@@ -3,7 +3,7 @@ import type { Json } from '../asl/json.js';
 import { parseDefinition } from '../asl/parse.js';
 import type { Machine } from '../asl/types.js';
 import { Engine, type Activation, type Command, type ExecutionInfo } from '../engine/index.js';
-import { definitionHash, type ExecutionDoc, type StatesStore } from '../store.js';
+import { definitionHash, type ExecutionDoc, type ExecutionRow, type StatesStore } from '../store.js';
 import { commitSteps, isPure, type Delivery, type Effects, type Live, type StepRecord } from './commit.js';
 import type { ChildExecution } from './contract.js';
 import type { TaskDispatcher } from './dispatch.js';
@@ -41,6 +41,11 @@ export interface StartParams {
   definition: string;
   versionArn?: string | undefined;
   durable: boolean;
+  /**
+   * Not durable, but run at least once (an asynchronous EXPRESS execution): recorded from
+   * its start until it ends, and started again from the beginning after a restart.
+   */
+  atLeastOnce?: boolean;
   seed: string;
   /** Runs before the first step is committed, in its transaction (e.g. the name check). */
   guard?: () => void;
@@ -59,6 +64,8 @@ export class Runtime {
   private readonly machines = new Map<string, Machine>();
   private readonly timers: Timers;
   private readonly waiters = new Map<string, (() => void)[]>();
+  /** Asynchronous EXPRESS executions live now that have a row to remove when they end. */
+  private readonly pending = new Set<string>();
   /** Starts still running their first steps (not yet committed, not yet in `live`). */
   private readonly starting = new Set<Promise<unknown>>();
   private stopping = false;
@@ -108,6 +115,14 @@ export class Runtime {
     const first: StepRecord = { act, result: await engine.apply(live.state, act) };
     if (!p.durable) {
       p.guard?.();
+      if (p.atLeastOnce) {
+        // recorded before anything is performed: a restart runs it again
+        this.deps.store.transaction(() => {
+          this.deps.store.putDefinition(p.definition);
+          this.deps.store.putExpressPending({ arn: p.arn, machineArn: p.machineArn, name: p.name, startMs: at, doc });
+        });
+        this.pending.add(p.arn);
+      }
       this.live.set(p.arn, live);
       this.perform(live, first.result.commands);
       return live;
@@ -215,6 +230,7 @@ export class Runtime {
 
   private completed(live: Live): void {
     this.live.delete(live.arn);
+    if (this.pending.delete(live.arn)) this.deps.store.deleteExpressPending(live.arn);
     live.finish();
     for (const w of this.waiters.get(live.arn) ?? []) w();
     this.waiters.delete(live.arn);
@@ -237,6 +253,23 @@ export class Runtime {
       await this.resume(row.arn).catch((err: unknown) => this.deps.logger.error('states: could not resume an execution', { execution: row.arn, err }));
     }
     this.deps.dispatcher.resumeOpenTasks();
+    for (const row of this.deps.store.expressPending()) {
+      await this.rerun(row).catch((err: unknown) => this.deps.logger.error('states: could not run an EXPRESS execution again', { execution: row.arn, err }));
+    }
+  }
+
+  /** An asynchronous EXPRESS execution cut off by a restart runs again from its start. */
+  private async rerun(row: Omit<ExecutionRow, 'status' | 'stopMs'>): Promise<void> {
+    const definition = this.deps.store.getDefinition(row.doc.definitionHash);
+    if (definition === undefined) {
+      this.deps.store.deleteExpressPending(row.arn);
+      throw new Error(`definition ${row.doc.definitionHash} is gone`);
+    }
+    await this.startExecution({
+      arn: row.arn, machineArn: row.machineArn, machineName: row.machineArn.split(':')[6] ?? '', name: row.name,
+      input: JSON.parse(row.doc.input) as Json, roleArn: row.doc.roleArn, definition, versionArn: row.doc.versionArn,
+      durable: false, atLeastOnce: true, seed: row.doc.seed,
+    });
   }
 
   /** Rebuilds an execution from its stored activations and re-arms its timers. */
