@@ -18,8 +18,12 @@
  *                skiff with its default pool of 2 started sandboxes (after each such case
  *                the bench waits for the pool to be refilled, so the replacement's start
  *                never overlaps another case)
- *   skiff 1, no pool   the same on a second skiff started with --sandbox-pool 0 (what a
- *                task with port mappings, or a burst beyond the pool, pays)
+ *   skiff 1, no pool   the same on a second skiff started with --sandbox-pool 0 (what the
+ *                first task of a port set, or a burst beyond the pool, pays)
+ *   raw CLI -p   `docker run -d -p 127.0.0.1::8080 …` until Running
+ *   skiff port   a one-container task mapping port 8080, on the pooled skiff: the warm-up
+ *                run teaches the pool that port set, so measured runs find a sandbox
+ *                publishing it ready
  * Then a breakdown: the task's timestamps (createdAt → pullStartedAt → pullStoppedAt →
  * connectivityAt → startedAt), and the critical path split, with Docker's own
  * Created/StartedAt of each container, into time inside Docker and time between (the
@@ -52,8 +56,12 @@ const COMMAND = ['sleep', '300'];
 const RUNS = positive('BENCH_RUNS', 20);
 const WARMUP = Math.max(0, Math.floor(Number(process.env['BENCH_WARMUP'] ?? 1)) || 0);
 const POLL_MS = positive('BENCH_POLL_MS', 10);
-/** Sandboxes the measured skiff keeps started (its default). */
+/** Sandboxes the measured skiff keeps started per port set (its default). */
 const POOL = 2;
+/** The container port of the port-mapped case. */
+const PORT = 8080;
+/** Port sets the pooled skiff has learned (the port-mapped case teaches it its own). */
+let poolSets = 1;
 const START_LIMIT_MS = 60_000;
 /** Our own label: never skiff's managed label, so no skiff instance touches our containers. */
 const BENCH_LABEL = 'dev.skiff.bench';
@@ -222,6 +230,18 @@ const benchName = (what: string): string => `skiff-bench-${RUN_ID}-${what}-${++s
 
 async function removeForce(id: string): Promise<void> {
   await docker.getContainer(id).remove({ force: true, v: true }).catch(() => undefined);
+}
+
+/** `docker run -d -p 127.0.0.1::8080`: the baseline of a task with a port mapping (Running only). */
+async function rawCliPort(s: Samples, record: boolean): Promise<void> {
+  const t0 = now();
+  const id = await dockerCli(['run', '-d', '-p', `127.0.0.1::${PORT}`, '--label', `${BENCH_LABEL}=${RUN_ID}`, '--name', benchName('cli-port'), IMAGE, ...COMMAND]);
+  try {
+    await waitRunning(id, t0, 'docker run -d -p → Running');
+    if (record) add(s, 'cliPortRunning', now() - t0);
+  } finally {
+    await removeForce(id);
+  }
 }
 
 async function rawCli(s: Samples, breakdown: Samples, record: boolean): Promise<void> {
@@ -468,6 +488,7 @@ async function main(): Promise<void> {
     const one = await register(client, 'bench-one', [{ name: 'app', essential: true, command: COMMAND }]);
     const oneNoPool = await register(ecsNoPool, 'bench-one', [{ name: 'app', essential: true, command: COMMAND }]);
     const noPoolClient = ecsNoPool;
+    const withPort = await register(client, 'bench-port', [{ name: 'app', essential: true, command: COMMAND, portMappings: [{ containerPort: PORT }] }]);
     const three = await register(client, 'bench-three', [
       { name: 'init', essential: false, command: ['sh', '-c', 'exit 0'] },
       { name: 'app', essential: true, command: COMMAND, dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] },
@@ -478,13 +499,16 @@ async function main(): Promise<void> {
     const bd: Samples = new Map();
     const saves: Samples = new Map();
     const tl: Samples = new Map();
-    const skiffCase = async (key: 'one' | 'three' | 'noPool', td: string, record: boolean): Promise<void> => {
+    const skiffCase = async (key: 'one' | 'three' | 'noPool' | 'port', td: string, record: boolean): Promise<void> => {
       const r = await skiffStart(key === 'noPool' ? noPoolClient : client, td, key === 'three' ? 'three-container' : 'one-container', launched);
+      // from now on the pool keeps sandboxes for this port set too
+      if (key === 'port') poolSets = 2;
       try {
         if (!record) return;
         add(s, `${key}Poll`, r.pollMs);
         add(s, `${key}Own`, r.ownMs);
         add(s, `${key}RunTask`, r.runTaskMs);
+        if (key === 'port') return;
         const t = r.task;
         await timeline(tl, key, t, key === 'three' ? ['init', 'app', 'side'] : ['app']);
         if (key === 'noPool') return;
@@ -512,6 +536,8 @@ async function main(): Promise<void> {
       ['skiff, 1 container', (rec) => skiffCase('one', one, rec)],
       ['skiff, 1 container, no pool', (rec) => skiffCase('noPool', oneNoPool, rec)],
       ['skiff, 3 containers', (rec) => skiffCase('three', three, rec)],
+      ['docker run -d -p', (rec) => rawCliPort(s, rec)],
+      ['skiff, 1 container with a port mapping', (rec) => skiffCase('port', withPort, rec)],
     ];
     const total = WARMUP + RUNS;
     const load = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -539,12 +565,12 @@ async function main(): Promise<void> {
   }
 }
 
-/** Waits (at most 10 s) until the pooled skiff has POOL started sandboxes again. */
+/** Waits (at most 10 s) until the pooled skiff has POOL started sandboxes again for each port set it learned. */
 async function poolRefilled(): Promise<void> {
   const deadline = now() + 10_000;
   while (now() < deadline) {
     const ready = await docker.listContainers({ filters: { label: ['dev.skiff.pool=true'], status: ['running'] } });
-    if (ready.length >= POOL) return;
+    if (ready.length >= POOL * poolSets) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -589,6 +615,9 @@ function report(s: Samples, bd: Samples, tl: Samples, saves: Samples, commit: { 
     ['replica: skiff\'s Docker calls, 3 containers', 'replica3', ''],
     ['skiff 3 containers, pooled sandbox: RunTask → RUNNING', 'threePoll', ''],
     ['skiff 3 containers, pooled sandbox: startedAt−createdAt', 'threeOwn', ''],
+    [`raw: docker run -d -p 127.0.0.1::${PORT} → Running`, 'cliPortRunning', ''],
+    ['skiff 1 container + port mapping, pooled: RunTask → RUNNING', 'portPoll', ''],
+    ['skiff 1 container + port mapping, pooled: startedAt−createdAt', 'portOwn', ''],
   ];
   console.log(['case'.padEnd(56), 'n'.padStart(3), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  ratio vs raw docker (p50, p99)'].join('  '));
   for (const [name, key, note] of rows) {
@@ -605,7 +634,8 @@ function report(s: Samples, bd: Samples, tl: Samples, saves: Samples, commit: { 
   );
   const over = (a: string, b: string): string => (pct(s.get(a), 0.5) / pct(s.get(b), 0.5)).toFixed(2);
   const noPoolP50 = pct(s.get('noPoolPoll'), 0.5) / b50;
-  console.log(`without the pool (--sandbox-pool 0, or a task with port mappings): ${noPoolP50.toFixed(2)} at p50`);
+  console.log(`without the pool (--sandbox-pool 0, the first task of a port set, or a burst beyond the pool): ${noPoolP50.toFixed(2)} at p50`);
+  console.log(`with a port mapping, pooled, vs docker run -d -p → Running at p50: ${over('portPoll', 'cliPortRunning')}`);
   console.log(`skiff --sandbox-pool 0 over the replica of its own Docker calls (control-plane share) at p50: ${over('noPoolPoll', 'replica')}`);
   console.log(`(p99 of ${RUNS} samples is their maximum when runs < 100)`);
 

@@ -26,7 +26,7 @@ function upCommand(): Command {
     .option('--log-level <level>', 'silent, error, warn or info (env SKIFF_LOG_LEVEL)')
     .option('--driver <driver>', 'container runtime: docker, or fake (scripted, no Docker needed) (env SKIFF_DRIVER)')
     .option('--metrics-period <duration>', 'auto scaling metric period, e.g. 5s (env SKIFF_METRICS_PERIOD; AWS: 60s)')
-    .option('--sandbox-pool <n>', 'started sandboxes kept for tasks without port mappings, 0-16 (env SKIFF_SANDBOX_POOL; default 2)')
+    .option('--sandbox-pool <n>', 'started sandboxes kept per set of port mappings tasks use, 0-16 (env SKIFF_SANDBOX_POOL; default 2)')
     .option('--min-schedule-rate <duration>', 'shortest EventBridge schedule rate, 1s..1m (env SKIFF_MIN_SCHEDULE_RATE; AWS: 1m)')
     .action(async (opts: ConfigInput & { port?: number }) => {
       const config = compileConfig(opts);

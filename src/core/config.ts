@@ -17,7 +17,7 @@ export interface SkiffConfig {
   readonly metricsPeriodMs: number;
   /** Shortest schedule rate EventBridge accepts (AWS: 1 minute); checked by src/events. */
   readonly minScheduleRate: string | undefined;
-  /** Started sandboxes kept ready for tasks without port mappings (see src/scheduler/tasks/sandbox-pool.ts). */
+  /** Started sandboxes kept ready per set of port mappings (see src/scheduler/tasks/sandbox-pool.ts). */
   readonly sandboxPool: number;
   /** Domains whose subdomains name S3 buckets (virtual-host style), besides S3's defaults; from SKIFF_S3_DOMAINS. */
   readonly s3Domains: readonly string[];

@@ -148,12 +148,29 @@ describe('tasks on real Docker', () => {
       const res = await fetchRetry(`http://127.0.0.1:${p?.hostPort}/`);
       expect(res.status).toBe(200);
     }
+    const instance = docker(['inspect', '--format', '{{index .Config.Labels "dev.skiff.instance"}}', `skiff-${a.taskArn?.split('/').pop() ?? ''}-web`]);
     await env.ecs.send(new StopTaskCommand({ task: a.taskArn }));
     await env.ecs.send(new StopTaskCommand({ task: b.taskArn }));
     const listed = await env.ecs.send(new ListTasksCommand({ family: td.split('/')[1]?.split(':')[0], desiredStatus: 'STOPPED' }));
     expect(listed.taskArns).toEqual(expect.arrayContaining([a.taskArn, b.taskArn]));
     await waitFor(env.ecs, a.taskArn ?? '', stopped);
     await waitFor(env.ecs, b.taskArn ?? '', stopped);
+    // the pool learned that port set: a later task claims a started sandbox publishing it
+    let pooled = false;
+    for (let i = 0; i < 50 && !pooled; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      pooled = docker(['ps', '--filter', 'label=dev.skiff.pool=true', '--filter', `label=dev.skiff.instance=${instance}`, '--format', '{{.Ports}}']).includes('->80/tcp');
+    }
+    expect(pooled).toBe(true);
+    const c = await waitFor(env.ecs, (await run(env.ecs, td)).taskArn ?? '', running);
+    const pc = c.containers?.[0]?.networkBindings?.[0];
+    expect(pc).toMatchObject({ bindIP: '127.0.0.1', containerPort: 80, protocol: 'tcp' });
+    expect((await fetchRetry(`http://127.0.0.1:${pc?.hostPort}/`)).status).toBe(200);
+    const app = `skiff-${c.taskArn?.split('/').pop() ?? ''}-web`;
+    const sandboxId = docker(['inspect', '--format', '{{.HostConfig.NetworkMode}}', app]).replace(/^container:/, '');
+    expect(docker(['inspect', '--format', '{{.Name}}', sandboxId])).toMatch(/^\/skiff-pool-/);
+    await env.ecs.send(new StopTaskCommand({ task: c.taskArn }));
+    await waitFor(env.ecs, c.taskArn ?? '', stopped);
   });
 
   it('runs the seed article\'s run-task --cli-input-json with overrides through AWS CLI v2', async () => {
@@ -212,4 +229,10 @@ async function fetchRetry(url: string): Promise<Response> {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+function docker(args: string[]): string {
+  const r = spawnSync('docker', args, { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.trim();
 }

@@ -29,7 +29,7 @@ export interface ExecutorDeps {
   containerEnv: (task: StoredTask, taskId: string, container: string) => Record<string, string>;
   /** Where 169.254.170.2:80 leads inside the task's network (the agent). */
   endpointForward: () => { host: string; port: number } | undefined;
-  /** Started sandboxes for tasks without port mappings. */
+  /** Started sandboxes, kept per set of port mappings. */
   pool: SandboxPool | undefined;
   /**
    * Whether the task was unfinished when this process started: only then can the runtime
@@ -96,7 +96,7 @@ export class TaskExecutor {
 
   private async provision(task: StoredTask, td: StoredTaskDefinition, taskId: string): Promise<void> {
     const ports = sandboxPorts(td);
-    const sandbox = (ports.length === 0 ? await this.deps.pool?.take() : undefined) ?? (await this.ownSandbox(task, taskId, ports));
+    const sandbox = (await this.deps.pool?.take(ports)) ?? (await this.ownSandbox(task, taskId, ports));
     task.runtime.sandboxId = sandbox.id;
     task.runtime.ports = sandbox.ports;
     task.runtime.ipAddress = sandbox.ipAddress;

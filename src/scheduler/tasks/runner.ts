@@ -19,7 +19,7 @@ export interface TaskRunnerDeps {
   containerEnv?: ((task: StoredTask, taskId: string, container: string) => Record<string, string>) | undefined;
   /** Where 169.254.170.2:80 leads inside each task (the agent), once it listens. */
   endpointForward?: (() => { host: string; port: number } | undefined) | undefined;
-  /** How many started sandboxes to keep for tasks without port mappings (default 0). */
+  /** How many started sandboxes to keep per set of port mappings (default 0). */
   sandboxPool?: number | undefined;
   /** How often every unfinished task is re-checked even without a driver event. */
   resyncMs?: number | undefined;
