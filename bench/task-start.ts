@@ -616,8 +616,8 @@ function report(s: Samples, bd: Samples, tl: Samples, saves: Samples, commit: { 
     ['skiff 3 containers, pooled sandbox: RunTask → RUNNING', 'threePoll', ''],
     ['skiff 3 containers, pooled sandbox: startedAt−createdAt', 'threeOwn', ''],
     [`raw: docker run -d -p 127.0.0.1::${PORT} → Running`, 'cliPortRunning', ''],
-    ['skiff 1 container + port mapping, pooled: RunTask → RUNNING', 'portPoll', ''],
-    ['skiff 1 container + port mapping, pooled: startedAt−createdAt', 'portOwn', ''],
+    ['skiff 1 container + port, pooled: RunTask → RUNNING', 'portPoll', ''],
+    ['skiff 1 container + port, pooled: startedAt−createdAt', 'portOwn', ''],
   ];
   console.log(['case'.padEnd(56), 'n'.padStart(3), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '  ratio vs raw docker (p50, p99)'].join('  '));
   for (const [name, key, note] of rows) {
