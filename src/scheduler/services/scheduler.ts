@@ -120,11 +120,15 @@ export class ServiceScheduler {
         const target = t && targetOf(t, mapping.containerName, mapping.containerPort);
         return target ? [target] : [];
       });
-      if (targets.length === 0) continue;
-      if (kind === 'register') lb.register(mapping.targetGroupArn, targets);
-      else lb.deregister(mapping.targetGroupArn, targets);
+      // Docker hands a freed address to the next container at once: a stopped task's
+      // address may already be a live task's target, which must stay registered
+      const held = kind === 'deregister' ? heldAddresses(service, tasks, mapping.containerName, mapping.containerPort) : new Set<string>();
+      const out = targets.filter((t) => !held.has(`${t.id}:${t.port}`));
+      if (out.length === 0) continue;
+      if (kind === 'register') lb.register(mapping.targetGroupArn, out);
+      else lb.deregister(mapping.targetGroupArn, out);
       const verb = kind === 'register' ? 'registered' : 'deregistered';
-      addEvent(service, now, `(service ${service.serviceName}) ${verb} ${targets.length} targets in (target-group ${mapping.targetGroupArn})`);
+      addEvent(service, now, `(service ${service.serviceName}) ${verb} ${out.length} targets in (target-group ${mapping.targetGroupArn})`);
     }
   }
 
@@ -141,6 +145,18 @@ export class ServiceScheduler {
     }
     return states;
   }
+}
+
+/** The target addresses (`id:port`) of the service's registered tasks that are not stopped. */
+function heldAddresses(service: StoredService, tasks: StoredTask[], containerName: string | undefined, containerPort: number | undefined): Set<string> {
+  const registered = new Set(service.runtime.registered);
+  const held = new Set<string>();
+  for (const t of tasks) {
+    if (!registered.has(t.taskArn) || t.lastStatus === 'STOPPED') continue;
+    const target = targetOf(t, containerName, containerPort);
+    if (target) held.add(`${target.id}:${target.port}`);
+  }
+  return held;
 }
 
 /**
