@@ -29,6 +29,8 @@ export interface StatesDeps {
   readonly activityPollMs?: number | undefined;
   /** ECS `.sync` polling interval (default 1 s). */
   readonly ecsPollMs?: number | undefined;
+  /** The longest an EXPRESS execution runs (default 300 s, as AWS). */
+  readonly expressMaxSeconds?: number | undefined;
 }
 
 export interface States {
@@ -47,7 +49,7 @@ export function createStates(deps: StatesDeps): States {
   const store = new StatesStore(deps.store.db);
   const integrations: Record<string, TaskIntegration | undefined> = {};
   const dispatcher = new TaskDispatcher({ store, logger: deps.logger, integrations });
-  const runtime = new Runtime({ store, clock: deps.clock, logger: deps.logger, dispatcher });
+  const runtime = new Runtime({ store, clock: deps.clock, logger: deps.logger, dispatcher, expressMaxSeconds: deps.expressMaxSeconds });
   const ctx: StatesContext = {
     store, runtime, tags: deps.store.tags, clock: deps.clock, ids: deps.ids, scope: deps.scope, logger: deps.logger,
     activityPollMs: deps.activityPollMs ?? 60_000,

@@ -147,6 +147,21 @@ describe('executions', () => {
     expect(await code(h.call('StartSyncExecution', { stateMachineArn: await h.machine('std', pass) }))).toMatch(/^StateMachineTypeNotSupported/);
   });
 
+  it('times an EXPRESS execution out at the duration limit (five minutes on AWS)', async () => {
+    const limited = await new StatesHarness({ expressMaxSeconds: 1 }).open();
+    try {
+      const arn = await limited.machine('slow', { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 30, End: true } } }, { type: 'EXPRESS' });
+      const out = await limited.call<{ status: string; error?: string }>('StartSyncExecution', { stateMachineArn: arn });
+      expect(out).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+      // a STANDARD machine is not limited
+      const std = await limited.start(await limited.machine('slow-std', { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 2, End: true } } }));
+      expect((await limited.finished(std)).status).toBe('SUCCEEDED');
+    } finally {
+      await limited.close();
+      limited.cleanup();
+    }
+  });
+
   it('fails a Task whose resource no integration serves, with a clear cause', async () => {
     const e = await h.start(await h.machine('lambda', { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:f', End: true } } }));
     const d = await h.finished(e);

@@ -19,7 +19,12 @@ export interface RuntimeDeps {
   budget?: number;
   /** Most steps of pure transitions committed in one transaction (default GROUP_STEPS). */
   groupSteps?: number;
+  /** The longest an EXPRESS execution runs before it times out (default EXPRESS_MAX_SECONDS). */
+  expressMaxSeconds?: number;
 }
+
+/** AWS's limit on an EXPRESS execution's duration: five minutes. */
+export const EXPRESS_MAX_SECONDS = 300;
 
 /**
  * Steps that only ask to be continued (Pass, Choice, Succeed… up to the transition budget)
@@ -83,6 +88,12 @@ export class Runtime {
     return this.deps.clock.now().getTime();
   }
 
+  /** An EXPRESS execution times out at AWS's limit, or sooner with its own TimeoutSeconds. */
+  private expressLimited(machine: Machine): Machine {
+    const limit = this.deps.expressMaxSeconds ?? EXPRESS_MAX_SECONDS;
+    return { ...machine, timeoutSeconds: Math.min(machine.timeoutSeconds ?? limit, limit) };
+  }
+
   machineOf(definition: string): Machine {
     const hash = definitionHash(definition);
     let m = this.machines.get(hash);
@@ -107,7 +118,8 @@ export class Runtime {
   /** Starts an execution; resolves once its first step is durable (or run, for EXPRESS). */
   async startExecution(p: StartParams): Promise<Live> {
     const at = this.now();
-    const engine = new Engine(this.machineOf(p.definition), this.deps.budget);
+    const machine = this.machineOf(p.definition);
+    const engine = new Engine(p.durable ? machine : this.expressLimited(machine), this.deps.budget);
     const doc: ExecutionDoc = { input: JSON.stringify(p.input), roleArn: p.roleArn, definitionHash: definitionHash(p.definition), versionArn: p.versionArn, seed: p.seed };
     const info: ExecutionInfo = { executionArn: p.arn, name: p.name, stateMachineArn: p.versionArn ?? p.machineArn, stateMachineName: p.machineName, roleArn: p.roleArn, startTime: at };
     const live = this.newLive({ arn: p.arn, machineArn: p.machineArn, durable: p.durable, doc, info, engine });
