@@ -9,6 +9,8 @@ import type {
   DescribeClustersResponse,
   ListClustersRequest,
   ListClustersResponse,
+  PutClusterCapacityProvidersRequest,
+  PutClusterCapacityProvidersResponse,
   UpdateClusterRequest,
   UpdateClusterResponse,
   UpdateClusterSettingsRequest,
@@ -16,6 +18,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { decodeToken, formatArn, isArn, pageOf, parseArn } from '../core/index.js';
 import type { Tag } from '../store/index.js';
+import { checkProviders, checkStrategy } from './capacity.js';
 import { DEFAULT_CLUSTER, type EcsDeps } from './context.js';
 import { EcsErrors, ecsError } from './errors.js';
 import { checkMaxResults } from './paging.js';
@@ -70,6 +73,8 @@ export class Clusters {
       );
     }
     const settings = checkSettings(req.settings ?? [{ name: 'containerInsights', value: 'disabled' }]);
+    const capacityProviders = checkProviders(req.capacityProviders ?? []);
+    const defaultCapacityProviderStrategy = checkStrategy(req.defaultCapacityProviderStrategy ?? [], capacityProviders);
     const tags = (req.tags ?? []) as Tag[];
     validateTags(tags);
     const { store } = this.deps;
@@ -82,8 +87,8 @@ export class Clusters {
         status: 'ACTIVE',
         settings,
         configuration: req.configuration,
-        capacityProviders: req.capacityProviders ?? [],
-        defaultCapacityProviderStrategy: req.defaultCapacityProviderStrategy ?? [],
+        capacityProviders,
+        defaultCapacityProviderStrategy,
         serviceConnectDefaults: req.serviceConnectDefaults?.namespace ? { namespace: req.serviceConnectDefaults.namespace } : undefined,
       };
       store.clusters.put(cluster);
@@ -141,6 +146,21 @@ export class Clusters {
         ? { namespace: req.serviceConnectDefaults.namespace }
         : cluster.serviceConnectDefaults,
     };
+    this.deps.store.clusters.put(next);
+    return { cluster: this.view(next, ['SETTINGS', 'CONFIGURATIONS', 'TAGS']) };
+  }
+
+  /** Replaces the cluster's capacity providers and its default strategy (both required; `[]` clears). */
+  putCapacityProviders(req: PutClusterCapacityProvidersRequest): PutClusterCapacityProvidersResponse {
+    const cluster = this.require(req.cluster);
+    const capacityProviders = checkProviders(req.capacityProviders ?? []);
+    const defaultCapacityProviderStrategy = checkStrategy(req.defaultCapacityProviderStrategy ?? [], capacityProviders);
+    const dropped = (cluster.capacityProviders ?? []).filter((p) => !capacityProviders.includes(p));
+    const inUse = dropped.find((p) => this.deps.store.tasks.unfinishedOnProvider(cluster.clusterArn, p));
+    if (inUse) {
+      throw ecsError('ResourceInUseException', `The capacity provider ${inUse} cannot be removed from the cluster because it is in use by tasks that are not stopped.`);
+    }
+    const next: StoredCluster = { ...cluster, capacityProviders, defaultCapacityProviderStrategy };
     this.deps.store.clusters.put(next);
     return { cluster: this.view(next, ['SETTINGS', 'CONFIGURATIONS', 'TAGS']) };
   }

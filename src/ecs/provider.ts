@@ -1,4 +1,5 @@
 import { shapedOperations, type Handler, type JsonService } from '../api/index.js';
+import { CapacityProviders } from './capacity.js';
 import { Clusters } from './clusters.js';
 import type { EcsDeps } from './context.js';
 import { EcsErrors, ecsError } from './errors.js';
@@ -38,6 +39,7 @@ function unsupported(what: string): Handler {
 /** The ECS API (awsJson 1.1, `AmazonEC2ContainerServiceV20141113`). */
 export function createEcsProvider(deps: EcsDeps): EcsProvider {
   const clusters = new Clusters(deps);
+  const capacity = new CapacityProviders(deps);
   const taskDefinitions = new TaskDefinitions(deps);
   const tags = new EcsTags(deps, clusters, taskDefinitions);
   const tasks = new Tasks(deps, clusters, taskDefinitions);
@@ -52,6 +54,8 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
     DeleteCluster: op(c.DeleteCluster, clusters.delete.bind(clusters)),
     UpdateCluster: op(c.UpdateCluster, clusters.update.bind(clusters)),
     UpdateClusterSettings: op(c.UpdateClusterSettings, clusters.updateSettings.bind(clusters)),
+    PutClusterCapacityProviders: op(c.PutClusterCapacityProviders, clusters.putCapacityProviders.bind(clusters)),
+    DescribeCapacityProviders: op(c.DescribeCapacityProviders, capacity.describe.bind(capacity)),
     RegisterTaskDefinition: op(registerTaskDefinitionShape, taskDefinitions.register.bind(taskDefinitions)),
     DescribeTaskDefinition: op(describeTaskDefinitionShape, taskDefinitions.describe.bind(taskDefinitions)),
     ListTaskDefinitions: op(listTaskDefinitionsShape, taskDefinitions.list.bind(taskDefinitions)),

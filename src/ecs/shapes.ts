@@ -39,6 +39,11 @@ export const clusterShapes = {
     ['cluster'],
   ),
   UpdateClusterSettings: S.struct({ cluster: S.string, settings: S.list(setting) }, ['cluster', 'settings']),
+  PutClusterCapacityProviders: S.struct(
+    { cluster: S.string, capacityProviders: S.strings, defaultCapacityProviderStrategy: strategy },
+    ['cluster', 'capacityProviders', 'defaultCapacityProviderStrategy'],
+  ),
+  DescribeCapacityProviders: S.struct({ capacityProviders: S.strings, cluster: S.string, include: S.strings, maxResults: S.integer, nextToken: S.string }),
   TagResource: S.struct({ resourceArn: S.string, tags: tagsShape }, ['resourceArn', 'tags']),
   UntagResource: S.struct({ resourceArn: S.string, tagKeys: S.strings }, ['resourceArn', 'tagKeys']),
   ListTagsForResource: S.struct({ resourceArn: S.string }, ['resourceArn']),

@@ -50,6 +50,7 @@ export class TaskRepository {
   private readonly groupStmt;
   private readonly unfinishedInGroupStmt;
   private readonly countStmt;
+  private readonly onProviderStmt;
   private readonly tokenGetStmt;
   private readonly tokenPutStmt;
 
@@ -85,6 +86,9 @@ export class TaskRepository {
       `SELECT COALESCE(SUM(last_status = 'RUNNING'), 0) AS running,
               COALESCE(SUM(last_status IN ('PROVISIONING', 'PENDING', 'ACTIVATING')), 0) AS pending
        FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED'`,
+    );
+    this.onProviderStmt = db.prepare<[string, string], { n: number }>(
+      "SELECT count(*) AS n FROM tasks WHERE cluster = ? AND last_status <> 'STOPPED' AND json_extract(doc, '$.capacityProviderName') = ?",
     );
     this.tokenGetStmt = db.prepare<[string], { request_hash: string; task_arns: string }>(
       'SELECT request_hash, task_arns FROM run_task_tokens WHERE client_token = ?',
@@ -150,6 +154,11 @@ export class TaskRepository {
   /** A cluster's running and pending tasks, as DescribeClusters counts them. */
   counts(clusterArn: string): { running: number; pending: number } {
     return this.countStmt.get(clusterArn) ?? { running: 0, pending: 0 };
+  }
+
+  /** Whether a task of the cluster placed on this capacity provider is not yet STOPPED. */
+  unfinishedOnProvider(clusterArn: string, provider: string): boolean {
+    return (this.onProviderStmt.get(clusterArn, provider)?.n ?? 0) > 0;
   }
 
   /** RunTask idempotency: the tasks a client token already started, with the request it came with. */

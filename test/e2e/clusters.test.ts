@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { awsCli } from '../helpers/aws-cli.js';
+import { register } from '../helpers/tasks.js';
 import { useSkiff } from '../helpers/use-skiff.js';
 
 const env = useSkiff();
@@ -104,5 +105,45 @@ describe('ECS clusters through AWS CLI v2', () => {
     const r = awsCli(env.skiff.endpoint, ['ecs', 'delete-cluster', '--cluster', 'never-made']);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('(ClusterNotFoundException)');
+  });
+});
+
+describe('Fargate capacity providers through AWS CLI v2', () => {
+  const cli = (...args: string[]): ReturnType<typeof awsCli> => awsCli(env.skiff.endpoint, args);
+
+  it('associates FARGATE and FARGATE_SPOT, and tasks without a launch type follow the default strategy', async () => {
+    expect(cli('ecs', 'create-cluster', '--cluster-name', 'spot').status).toBe(0);
+    const put = cli('ecs', 'put-cluster-capacity-providers', '--cluster', 'spot', '--capacity-providers', 'FARGATE', 'FARGATE_SPOT',
+      '--default-capacity-provider-strategy', 'capacityProvider=FARGATE,base=1,weight=1', 'capacityProvider=FARGATE_SPOT,weight=3');
+    expect(put.status, put.stderr).toBe(0);
+    expect(put.json).toMatchObject({ cluster: { capacityProviders: ['FARGATE', 'FARGATE_SPOT'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', base: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }] } });
+    const described = cli('ecs', 'describe-capacity-providers');
+    expect((described.json as { capacityProviders: Array<{ name: string; status: string }> }).capacityProviders.map((p) => [p.name, p.status])).toEqual([
+      ['FARGATE', 'ACTIVE'],
+      ['FARGATE_SPOT', 'ACTIVE'],
+    ]);
+    const td = await register(env.ecs, [{ name: 'app', command: ['sleep', '30'], stopTimeout: 1 }]);
+    const run = cli('ecs', 'run-task', '--cluster', 'spot', '--task-definition', td, '--count', '4', '--network-configuration', 'awsvpcConfiguration={subnets=[subnet-1]}');
+    expect(run.status, run.stderr).toBe(0);
+    const tasks = (run.json as { tasks: Array<{ taskArn: string; launchType?: string; capacityProviderName: string }> }).tasks;
+    // the base first, then 3 to 1 by weight
+    expect(tasks.map((t) => t.capacityProviderName).sort()).toEqual(['FARGATE', 'FARGATE_SPOT', 'FARGATE_SPOT', 'FARGATE_SPOT']);
+    expect(tasks.every((t) => t.launchType === undefined)).toBe(true);
+    // a provider still used by a task cannot be taken away
+    const drop = cli('ecs', 'put-cluster-capacity-providers', '--cluster', 'spot', '--capacity-providers', 'FARGATE', '--default-capacity-provider-strategy', '[]');
+    expect(drop.status).not.toBe(0);
+    expect(drop.stderr).toContain('(ResourceInUseException)');
+    for (const t of tasks) expect(cli('ecs', 'stop-task', '--cluster', 'spot', '--task', t.taskArn).status).toBe(0);
+  });
+
+  it('refuses a strategy naming a provider the cluster does not have, and a provider that does not exist', () => {
+    expect(cli('ecs', 'create-cluster', '--cluster-name', 'plain').status).toBe(0);
+    const unassociated = cli('ecs', 'put-cluster-capacity-providers', '--cluster', 'plain', '--capacity-providers', 'FARGATE',
+      '--default-capacity-provider-strategy', 'capacityProvider=FARGATE_SPOT,weight=1');
+    expect(unassociated.stderr).toMatch(/\(InvalidParameterException\).*not associated with the cluster/);
+    const unknown = cli('ecs', 'put-cluster-capacity-providers', '--cluster', 'plain', '--capacity-providers', 'my-asg', '--default-capacity-provider-strategy', '[]');
+    expect(unknown.stderr).toMatch(/\(InvalidParameterException\).*'my-asg' does not exist/);
+    const described = cli('ecs', 'describe-clusters', '--clusters', 'plain');
+    expect((described.json as { clusters: Array<{ capacityProviders: string[] }> }).clusters[0]?.capacityProviders).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { decodeToken, formatArn, isArn, pageOf } from '../../core/index.js';
 import type { StoredService, StoredTaskDefinition, Tag } from '../../store/index.js';
 import type { Clusters } from '../clusters.js';
 import type { EcsDeps } from '../context.js';
+import { checkStrategy } from '../capacity.js';
 import { EcsErrors, ecsError } from '../errors.js';
 import { checkMaxResults } from '../paging.js';
 import type { TaskDefinitions } from '../task-definitions/service.js';
@@ -41,6 +42,12 @@ export class Services {
     if (existing && existing.status !== 'INACTIVE') throw ecsError('InvalidParameterException', 'Creation of service was not idempotent.');
     const td = this.requireTaskDefinition(req.taskDefinition);
     checkServiceConfig(req, td);
+    // its own strategy (checked against the cluster's providers), else the cluster's default
+    // when it names no launch type either
+    const fallback = cluster.defaultCapacityProviderStrategy ?? [];
+    const strategy = req.capacityProviderStrategy
+      ? checkStrategy(req.capacityProviderStrategy, cluster.capacityProviders ?? [])
+      : !req.launchType && fallback.length > 0 ? fallback : undefined;
     const tags = (req.tags ?? []) as Tag[];
     validateTags(tags);
     const now = this.deps.clock.now();
@@ -54,8 +61,8 @@ export class Services {
       desiredCount: req.desiredCount ?? 0,
       runningCount: 0,
       pendingCount: 0,
-      launchType: req.capacityProviderStrategy ? undefined : (req.launchType ?? 'FARGATE'),
-      capacityProviderStrategy: req.capacityProviderStrategy,
+      launchType: strategy ? undefined : (req.launchType ?? 'FARGATE'),
+      capacityProviderStrategy: strategy,
       platformVersion: req.platformVersion ?? 'LATEST',
       platformFamily: 'Linux',
       taskDefinition: td.taskDefinitionArn,
@@ -105,8 +112,15 @@ export class Services {
     if (req.healthCheckGracePeriodSeconds !== undefined) service.healthCheckGracePeriodSeconds = req.healthCheckGracePeriodSeconds;
     if (req.networkConfiguration) service.networkConfiguration = req.networkConfiguration;
     if (req.loadBalancers) service.loadBalancers = req.loadBalancers;
+    if (req.capacityProviderStrategy) {
+      // an empty strategy goes back to the launch type (FARGATE)
+      const cluster = this.clusters.require(service.clusterArn);
+      const strategy = checkStrategy(req.capacityProviderStrategy, cluster.capacityProviders ?? []);
+      service.capacityProviderStrategy = strategy.length > 0 ? strategy : undefined;
+      service.launchType = strategy.length > 0 ? undefined : 'FARGATE';
+    }
     const changedTd = td !== undefined && td.taskDefinitionArn !== service.taskDefinition;
-    if (changedTd || req.forceNewDeployment || req.networkConfiguration) {
+    if (changedTd || req.forceNewDeployment || req.networkConfiguration || req.capacityProviderStrategy) {
       const target = td?.taskDefinitionArn ?? service.taskDefinition ?? '';
       for (const d of service.deployments ?? []) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
       service.taskDefinition = target;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  CapacityProviderStrategyItem,
   DescribeTasksRequest,
   DescribeTasksResponse,
   Failure,
@@ -13,6 +14,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { decodeToken, encodeToken, isArn } from '../../core/index.js';
 import { taskIdOf, type StoredTask, type StoredTaskDefinition, type Tag } from '../../store/index.js';
+import { checkStrategy, placeOn } from '../capacity.js';
 import type { Clusters } from '../clusters.js';
 import type { EcsDeps } from '../context.js';
 import { EcsErrors, ecsError } from '../errors.js';
@@ -31,9 +33,10 @@ export class Tasks {
     private readonly taskDefinitions: TaskDefinitions,
   ) {}
 
-  run(req: RunTaskRequest): RunTaskResponse {
-    const cluster = this.clusters.require(req.cluster);
-    const td = this.requireRunnable(req.taskDefinition);
+  run(asked: RunTaskRequest): RunTaskResponse {
+    const cluster = this.clusters.require(asked.cluster);
+    const td = this.requireRunnable(asked.taskDefinition);
+    const req = withStrategy(asked, cluster);
     checkRunRequest(req, td);
     const { store, clock, ids, scope } = this.deps;
     const hash = createHash('sha256').update(JSON.stringify({ ...req, clientToken: undefined })).digest('hex');
@@ -47,9 +50,12 @@ export class Tasks {
       }
     }
     const now = clock.now();
-    const created = Array.from({ length: req.count ?? 1 }, () =>
-      newTask({ req, td, clusterArn: cluster.clusterArn, clusterName: cluster.clusterName, now, ids, scope }),
-    );
+    const placed = new Map<string, number>();
+    const created = Array.from({ length: req.count ?? 1 }, () => {
+      const provider = req.capacityProviderStrategy ? placeOn(req.capacityProviderStrategy, placed) : undefined;
+      if (provider) placed.set(provider, (placed.get(provider) ?? 0) + 1);
+      return newTask({ req, td, clusterArn: cluster.clusterArn, clusterName: cluster.clusterName, now, ids, scope, provider });
+    });
     store.tasks.create(created, req.clientToken ? { clientToken: req.clientToken, requestHash: hash, now } : undefined);
     for (const t of created) this.deps.onTaskChanged?.(taskIdOf(t.taskArn));
     return { tasks: created.map((t) => this.view(t)).filter(isTask), failures: [] };
@@ -57,7 +63,13 @@ export class Tasks {
 
   /** Starts a service's tasks as RunTask would, tagged with the service's group and deployment. */
   launchForService(
-    service: { clusterArn: string; serviceName: string; launchType?: string | undefined; networkConfiguration?: RunTaskRequest['networkConfiguration'] },
+    service: {
+      clusterArn: string;
+      serviceName: string;
+      launchType?: string | undefined;
+      capacityProviderStrategy?: RunTaskRequest['capacityProviderStrategy'];
+      networkConfiguration?: RunTaskRequest['networkConfiguration'];
+    },
     deploymentId: string,
     taskDefinition: string,
     count: number,
@@ -71,6 +83,7 @@ export class Tasks {
         startedBy: deploymentId,
         group: `service:${service.serviceName}`,
         launchType: service.launchType as RunTaskRequest['launchType'],
+        capacityProviderStrategy: service.capacityProviderStrategy,
         networkConfiguration: service.networkConfiguration,
       });
       arns.push(...(out.tasks ?? []).map((t) => t.taskArn ?? ''));
@@ -168,6 +181,20 @@ export class Tasks {
 
 function isTask(t: Task | undefined): t is Task {
   return t !== undefined;
+}
+
+/**
+ * The request with the capacity provider strategy it runs with: its own, checked against
+ * the cluster's providers, or, with neither a launch type nor a strategy, the cluster's
+ * default strategy when it has one.
+ */
+function withStrategy(req: RunTaskRequest, cluster: { capacityProviders?: string[] | undefined; defaultCapacityProviderStrategy?: CapacityProviderStrategyItem[] | undefined }): RunTaskRequest {
+  if (req.launchType && req.capacityProviderStrategy) {
+    throw ecsError('InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.');
+  }
+  if (req.capacityProviderStrategy) return { ...req, capacityProviderStrategy: checkStrategy(req.capacityProviderStrategy, cluster.capacityProviders ?? []) };
+  const fallback = cluster.defaultCapacityProviderStrategy ?? [];
+  return req.launchType || fallback.length === 0 ? req : { ...req, capacityProviderStrategy: fallback };
 }
 
 /** The parts of RunTask that do not depend on stored state beyond the task definition. */

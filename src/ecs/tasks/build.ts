@@ -10,10 +10,12 @@ export interface NewTaskInput {
   now: Date;
   ids: IdGenerator;
   scope: AccountScope;
+  /** The capacity provider the task is placed with (from its strategy), if any. */
+  provider?: string | undefined;
 }
 
 /** A new task as RunTask records it: PROVISIONING, desired RUNNING, nothing created yet. */
-export function newTask({ req, td, clusterArn, clusterName, now, ids, scope }: NewTaskInput): StoredTask {
+export function newTask({ req, td, clusterArn, clusterName, now, ids, scope, provider }: NewTaskInput): StoredTask {
   const taskId = ids.hex32();
   const taskArn = formatArn(scope, 'ecs', `task/${clusterName}/${taskId}`);
   const overrides: TaskOverride = {
@@ -56,7 +58,7 @@ export function newTask({ req, td, clusterArn, clusterName, now, ids, scope }: N
     startedBy: req.startedBy,
     group: req.group ?? `family:${td.family}`,
     launchType: req.capacityProviderStrategy ? undefined : (req.launchType ?? 'FARGATE'),
-    capacityProviderName: req.capacityProviderStrategy?.[0]?.capacityProvider,
+    capacityProviderName: provider,
     platformVersion: '1.4.0',
     platformFamily: 'Linux',
     availabilityZone: `${scope.region}a`,
