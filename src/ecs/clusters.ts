@@ -18,6 +18,8 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { decodeToken, formatArn, isArn, pageOf, parseArn } from '../core/index.js';
 import type { Tag } from '../store/index.js';
+import type { RequestContext } from '../api/index.js';
+import type { AccountSettings } from './account-settings.js';
 import { checkProviders, checkStrategy } from './capacity.js';
 import { DEFAULT_CLUSTER, type EcsDeps } from './context.js';
 import { EcsErrors, ecsError } from './errors.js';
@@ -32,7 +34,10 @@ const INCLUDES = ['ATTACHMENTS', 'CONFIGURATIONS', 'SETTINGS', 'STATISTICS', 'TA
 
 /** ECS clusters: stored data for now (the tasks issue counts tasks in them). */
 export class Clusters {
-  constructor(private readonly deps: EcsDeps) {}
+  constructor(
+    private readonly deps: EcsDeps,
+    private readonly accountSettings?: AccountSettings,
+  ) {}
 
   arnOf(name: string): string {
     return formatArn(this.deps.scope, 'ecs', `cluster/${name}`);
@@ -64,7 +69,7 @@ export class Clusters {
     if (!this.deps.store.clusters.get(DEFAULT_CLUSTER)) this.create({ clusterName: DEFAULT_CLUSTER });
   }
 
-  create(req: CreateClusterRequest): CreateClusterResponse {
+  create(req: CreateClusterRequest, ctx?: RequestContext): CreateClusterResponse {
     const name = req.clusterName ?? DEFAULT_CLUSTER;
     if (!NAME.test(name)) {
       throw ecsError(
@@ -72,7 +77,9 @@ export class Clusters {
         'Cluster name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens.',
       );
     }
-    const settings = checkSettings(req.settings ?? [{ name: 'containerInsights', value: 'disabled' }]);
+    // without settings of its own, a cluster gets the account's containerInsights setting
+    const insights = this.accountSettings?.value('containerInsights', ctx?.principal?.arn ?? `arn:aws:iam::${this.deps.scope.account}:root`) ?? 'disabled';
+    const settings = checkSettings(req.settings ?? [{ name: 'containerInsights', value: insights }]);
     const capacityProviders = checkProviders(req.capacityProviders ?? []);
     const defaultCapacityProviderStrategy = checkStrategy(req.defaultCapacityProviderStrategy ?? [], capacityProviders);
     const tags = (req.tags ?? []) as Tag[];

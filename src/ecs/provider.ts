@@ -1,4 +1,5 @@
 import { shapedOperations, type Handler, type JsonService } from '../api/index.js';
+import { AccountSettings } from './account-settings.js';
 import { CapacityProviders } from './capacity.js';
 import { Clusters } from './clusters.js';
 import type { EcsDeps } from './context.js';
@@ -38,7 +39,8 @@ function unsupported(what: string): Handler {
 
 /** The ECS API (awsJson 1.1, `AmazonEC2ContainerServiceV20141113`). */
 export function createEcsProvider(deps: EcsDeps): EcsProvider {
-  const clusters = new Clusters(deps);
+  const accountSettings = new AccountSettings(deps);
+  const clusters = new Clusters(deps, accountSettings);
   const capacity = new CapacityProviders(deps);
   const taskDefinitions = new TaskDefinitions(deps);
   const tags = new EcsTags(deps, clusters, taskDefinitions);
@@ -56,6 +58,10 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
     UpdateClusterSettings: op(c.UpdateClusterSettings, clusters.updateSettings.bind(clusters)),
     PutClusterCapacityProviders: op(c.PutClusterCapacityProviders, clusters.putCapacityProviders.bind(clusters)),
     DescribeCapacityProviders: op(c.DescribeCapacityProviders, capacity.describe.bind(capacity)),
+    PutAccountSetting: op(c.PutAccountSetting, accountSettings.put.bind(accountSettings)),
+    PutAccountSettingDefault: op(c.PutAccountSettingDefault, accountSettings.putDefault.bind(accountSettings)),
+    DeleteAccountSetting: op(c.DeleteAccountSetting, accountSettings.delete.bind(accountSettings)),
+    ListAccountSettings: op(c.ListAccountSettings, accountSettings.list.bind(accountSettings)),
     RegisterTaskDefinition: op(registerTaskDefinitionShape, taskDefinitions.register.bind(taskDefinitions)),
     DescribeTaskDefinition: op(describeTaskDefinitionShape, taskDefinitions.describe.bind(taskDefinitions)),
     ListTaskDefinitions: op(listTaskDefinitionsShape, taskDefinitions.list.bind(taskDefinitions)),

@@ -1,6 +1,7 @@
 export { openDatabase, migrate, type Db } from './db.js';
 export { SqlStore } from './sql-store.js';
 export { migrations, type Migration } from './migrations/index.js';
+export { AccountSettingRepository, ACCOUNT_DEFAULT } from './account-settings.js';
 export { ClusterRepository } from './clusters.js';
 export { TaskDefinitionRepository, type StoredTaskDefinition, type TaskDefinitionStatus } from './task-definitions.js';
 export { TagRepository, type Tag } from './tags.js';
@@ -8,6 +9,7 @@ export { ServiceRepository, type StoredService, type ServiceRuntime } from './se
 export { TaskRepository, taskIdOf, type StoredTask, type TaskFilter, type TaskRuntime } from './tasks.js';
 
 import type { Db } from './db.js';
+import { AccountSettingRepository } from './account-settings.js';
 import { ClusterRepository } from './clusters.js';
 import { TaskDefinitionRepository } from './task-definitions.js';
 import { TagRepository } from './tags.js';
@@ -22,6 +24,7 @@ export interface Store {
   readonly tags: TagRepository;
   readonly tasks: TaskRepository;
   readonly services: ServiceRepository;
+  readonly accountSettings: AccountSettingRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -32,5 +35,6 @@ export function createStore(db: Db): Store {
     tags: new TagRepository(db),
     tasks: new TaskRepository(db),
     services: new ServiceRepository(db),
+    accountSettings: new AccountSettingRepository(db),
   };
 }

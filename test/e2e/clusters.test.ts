@@ -147,3 +147,35 @@ describe('Fargate capacity providers through AWS CLI v2', () => {
     expect((described.json as { clusters: Array<{ capacityProviders: string[] }> }).clusters[0]?.capacityProviders).toEqual([]);
   });
 });
+
+describe('ECS account settings through AWS CLI v2', () => {
+  const cli = (...args: string[]): ReturnType<typeof awsCli> => awsCli(env.skiff.endpoint, args);
+  const effective = (name: string): { value: string } =>
+    (cli('ecs', 'list-account-settings', '--name', name, '--effective-settings').json as { settings: Array<{ value: string }> }).settings[0]!;
+
+  it('keeps settings per principal and as defaults; new clusters get containerInsights from them', () => {
+    expect(effective('containerInsights').value).toBe('disabled');
+    const put = cli('ecs', 'put-account-setting-default', '--name', 'containerInsights', '--value', 'enabled');
+    expect(put.status, put.stderr).toBe(0);
+    expect(put.json).toMatchObject({ setting: { name: 'containerInsights', value: 'enabled', principalArn: 'arn:aws:iam::000000000000:root' } });
+    expect(effective('containerInsights').value).toBe('enabled');
+    const cluster = cli('ecs', 'create-cluster', '--cluster-name', 'insights');
+    expect((cluster.json as { cluster: { settings: unknown } }).cluster.settings).toEqual([{ name: 'containerInsights', value: 'enabled' }]);
+    // the caller's own setting wins over the default, and deleting it falls back
+    expect(cli('ecs', 'put-account-setting', '--name', 'containerInsights', '--value', 'enhanced').status).toBe(0);
+    expect(effective('containerInsights').value).toBe('enhanced');
+    const own = cli('ecs', 'list-account-settings').json as { settings: Array<{ name: string; value: string }> };
+    expect(own.settings.map((s) => [s.name, s.value])).toEqual([['containerInsights', 'enhanced']]);
+    expect(cli('ecs', 'delete-account-setting', '--name', 'containerInsights').status).toBe(0);
+    expect(effective('containerInsights').value).toBe('enabled');
+    expect(cli('ecs', 'put-account-setting-default', '--name', 'containerInsights', '--value', 'disabled').status).toBe(0);
+  });
+
+  it('refuses unknown settings and values, naming what is allowed', () => {
+    const unknown = cli('ecs', 'put-account-setting', '--name', 'fargateFIPSMode', '--value', 'maybe');
+    expect(unknown.stderr).toMatch(/\(InvalidParameterException\).*must be one of disabled, enabled/);
+    const arns = cli('ecs', 'put-account-setting', '--name', 'taskLongArnFormat', '--value', 'disabled');
+    expect(arns.stderr).toMatch(/long ARNs only/);
+    expect(effective('taskLongArnFormat').value).toBe('enabled');
+  });
+});
