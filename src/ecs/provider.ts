@@ -72,6 +72,15 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
     StopTask: op(t.StopTask, tasks.stop.bind(tasks)),
     DescribeTasks: op(t.DescribeTasks, tasks.describe.bind(tasks)),
     ListTasks: op(t.ListTasks, tasks.list.bind(tasks)),
+    // Fargate clusters have no container instances: the lists are empty, every ARN missing
+    ListContainerInstances: op(c.ListContainerInstances, (req: { cluster?: string; maxResults?: number }) => {
+      clusters.require(req.cluster);
+      return { containerInstanceArns: [] };
+    }),
+    DescribeContainerInstances: op(c.DescribeContainerInstances, (req: { cluster?: string; containerInstances?: string[] }) => {
+      clusters.require(req.cluster);
+      return { containerInstances: [], failures: (req.containerInstances ?? []).map((arn) => ({ arn, reason: 'MISSING' })) };
+    }),
     StartTask: unsupported('StartTask places tasks on EC2 container instances, which skiff does not have: use RunTask.'),
     UpdateTaskProtection: unsupported('Task scale-in protection is not supported by skiff yet.'),
     GetTaskProtection: unsupported('Task scale-in protection is not supported by skiff yet.'),

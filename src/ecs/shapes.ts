@@ -47,6 +47,8 @@ export const clusterShapes = {
   PutAccountSettingDefault: S.struct({ name: S.string, value: S.string }, ['name', 'value']),
   DeleteAccountSetting: S.struct({ name: S.string, principalArn: S.string }, ['name']),
   ListAccountSettings: S.struct({ name: S.string, value: S.string, principalArn: S.string, effectiveSettings: S.boolean, nextToken: S.string, maxResults: S.integer }),
+  ListContainerInstances: S.struct({ cluster: S.string, filter: S.string, nextToken: S.string, maxResults: S.integer, status: S.string }),
+  DescribeContainerInstances: S.struct({ cluster: S.string, containerInstances: S.strings, include: S.strings }, ['containerInstances']),
   DescribeCapacityProviders: S.struct({ capacityProviders: S.strings, cluster: S.string, include: S.strings, maxResults: S.integer, nextToken: S.string }),
   TagResource: S.struct({ resourceArn: S.string, tags: tagsShape }, ['resourceArn', 'tags']),
   UntagResource: S.struct({ resourceArn: S.string, tagKeys: S.strings }, ['resourceArn', 'tagKeys']),

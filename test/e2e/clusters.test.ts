@@ -101,6 +101,15 @@ describe('ECS clusters through AWS CLI v2', () => {
     expect(deleted.json).toMatchObject({ cluster: { status: 'INACTIVE' } });
   });
 
+  it('lists no container instances in a Fargate cluster', () => {
+    const listed = awsCli(env.skiff.endpoint, ['ecs', 'list-container-instances']);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.json).toEqual({ containerInstanceArns: [] });
+    const described = awsCli(env.skiff.endpoint, ['ecs', 'describe-container-instances', '--container-instances', 'ci-1']);
+    expect(described.json).toMatchObject({ containerInstances: [], failures: [{ arn: 'ci-1', reason: 'MISSING' }] });
+    expect(awsCli(env.skiff.endpoint, ['ecs', 'list-container-instances', '--cluster', 'never-made']).stderr).toContain('(ClusterNotFoundException)');
+  });
+
   it('prints the named exception for a missing cluster', () => {
     const r = awsCli(env.skiff.endpoint, ['ecs', 'delete-cluster', '--cluster', 'never-made']);
     expect(r.status).not.toBe(0);
