@@ -10,6 +10,7 @@ import { TaskDefinitions } from './task-definitions/service.js';
 import { Services } from './services/api.js';
 import { serviceShapes } from './services/shapes.js';
 import { Tasks } from './tasks/api.js';
+import { TaskProtection } from './tasks/protection.js';
 import { taskShapes } from './tasks/shapes.js';
 import {
   deleteTaskDefinitionsShape,
@@ -46,6 +47,7 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
   const tags = new EcsTags(deps, clusters, taskDefinitions);
   const tasks = new Tasks(deps, clusters, taskDefinitions);
   const t = taskShapes;
+  const protection = new TaskProtection(deps, clusters, tasks);
   const services = new Services(deps, clusters, taskDefinitions);
   const sv = serviceShapes;
   const c = clusterShapes;
@@ -82,8 +84,8 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
       return { containerInstances: [], failures: (req.containerInstances ?? []).map((arn) => ({ arn, reason: 'MISSING' })) };
     }),
     StartTask: unsupported('StartTask places tasks on EC2 container instances, which skiff does not have: use RunTask.'),
-    UpdateTaskProtection: unsupported('Task scale-in protection is not supported by skiff yet.'),
-    GetTaskProtection: unsupported('Task scale-in protection is not supported by skiff yet.'),
+    UpdateTaskProtection: op(t.UpdateTaskProtection, protection.update.bind(protection)),
+    GetTaskProtection: op(t.GetTaskProtection, protection.get.bind(protection)),
     CreateService: op(sv.CreateService, services.create.bind(services)),
     UpdateService: op(sv.UpdateService, services.update.bind(services)),
     DeleteService: op(sv.DeleteService, services.delete.bind(services)),

@@ -3,6 +3,7 @@ export { SqlStore } from './sql-store.js';
 export { migrations, type Migration } from './migrations/index.js';
 export { AccountSettingRepository, ACCOUNT_DEFAULT } from './account-settings.js';
 export { ClusterRepository } from './clusters.js';
+export { TaskProtectionRepository } from './task-protection.js';
 export { TaskDefinitionRepository, type StoredTaskDefinition, type TaskDefinitionStatus } from './task-definitions.js';
 export { TagRepository, type Tag } from './tags.js';
 export { ServiceRepository, type StoredService, type ServiceRuntime } from './services.js';
@@ -11,6 +12,7 @@ export { TaskRepository, taskIdOf, type StoredTask, type TaskFilter, type TaskRu
 import type { Db } from './db.js';
 import { AccountSettingRepository } from './account-settings.js';
 import { ClusterRepository } from './clusters.js';
+import { TaskProtectionRepository } from './task-protection.js';
 import { TaskDefinitionRepository } from './task-definitions.js';
 import { TagRepository } from './tags.js';
 import { TaskRepository } from './tasks.js';
@@ -25,6 +27,7 @@ export interface Store {
   readonly tasks: TaskRepository;
   readonly services: ServiceRepository;
   readonly accountSettings: AccountSettingRepository;
+  readonly taskProtection: TaskProtectionRepository;
 }
 
 export function createStore(db: Db): Store {
@@ -36,5 +39,6 @@ export function createStore(db: Db): Store {
     tasks: new TaskRepository(db),
     services: new ServiceRepository(db),
     accountSettings: new AccountSettingRepository(db),
+    taskProtection: new TaskProtectionRepository(db),
   };
 }

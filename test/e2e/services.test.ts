@@ -124,6 +124,41 @@ describe('ECS services on real Docker', () => {
     expect(rolledBack.events?.some((e) => /rolling back to deployment/.test(e.message ?? ''))).toBe(true);
   });
 
+  it('keeps a task under scale-in protection when the service scales in (AWS CLI v2)', async () => {
+    const cli = async (...args: string[]): Promise<Record<string, unknown>> => {
+      const r = await awsCliAsync(env.skiff.endpoint, args);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      return (r.json ?? {}) as Record<string, unknown>;
+    };
+    const td = await register(env.ecs, [server]);
+    await env.ecs.send(new CreateServiceCommand({ serviceName: 'guarded', taskDefinition: td, desiredCount: 2, networkConfiguration: NETWORK }));
+    await until('guarded', (s) => s.runningCount === 2 && s.deployments?.length === 1);
+    const arns = (await env.ecs.send(new ListTasksCommand({ serviceName: 'guarded' }))).taskArns ?? [];
+    expect(arns).toHaveLength(2);
+    const keep = arns[0]!;
+    const set = await cli('ecs', 'update-task-protection', '--cluster', 'default', '--tasks', keep, '--protection-enabled', '--expires-in-minutes', '30');
+    const protectedTasks = set['protectedTasks'] as Array<{ taskArn: string; protectionEnabled: boolean; expirationDate: string }>;
+    expect(protectedTasks).toEqual([expect.objectContaining({ taskArn: keep, protectionEnabled: true })]);
+    expect(new Date(protectedTasks[0]!.expirationDate).getTime() - Date.now()).toBeGreaterThan(25 * 60_000);
+    const got = await cli('ecs', 'get-task-protection', '--cluster', 'default', '--tasks', ...arns);
+    expect((got['protectedTasks'] as Array<{ protectionEnabled: boolean }>).map((p) => p.protectionEnabled).sort()).toEqual([false, true]);
+    // scale in to 1: the unprotected task goes, whichever is newer
+    await env.ecs.send(new UpdateServiceCommand({ service: 'guarded', desiredCount: 1 }));
+    await until('guarded', (s) => s.runningCount === 1);
+    expect((await env.ecs.send(new ListTasksCommand({ serviceName: 'guarded' }))).taskArns).toEqual([keep]);
+    // and to 0: the protected one stays until its protection is taken off
+    await env.ecs.send(new UpdateServiceCommand({ service: 'guarded', desiredCount: 0 }));
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await env.ecs.send(new ListTasksCommand({ serviceName: 'guarded' }))).taskArns).toEqual([keep]);
+    await cli('ecs', 'update-task-protection', '--cluster', 'default', '--tasks', keep, '--no-protection-enabled');
+    await until('guarded', (s) => s.runningCount === 0);
+    // a standalone task cannot be protected
+    const standalone = (await env.ecs.send(new (await import('@aws-sdk/client-ecs')).RunTaskCommand({ taskDefinition: td, networkConfiguration: NETWORK }))).tasks?.[0]?.taskArn ?? '';
+    const refused = await cli('ecs', 'update-task-protection', '--cluster', 'default', '--tasks', standalone, '--protection-enabled');
+    expect(refused['failures']).toEqual([expect.objectContaining({ arn: standalone, reason: 'TASK_NOT_VALID' })]);
+    await cli('ecs', 'stop-task', '--task', standalone);
+  });
+
   it('deletes: DRAINING, tasks stopped, then INACTIVE', async () => {
     const td = await register(env.ecs, [server]);
     await env.ecs.send(new CreateServiceCommand({ serviceName: 'doomed', taskDefinition: td, desiredCount: 1, networkConfiguration: NETWORK }));

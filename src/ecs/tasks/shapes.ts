@@ -61,4 +61,6 @@ export const taskShapes = {
     desiredStatus: S.string,
     launchType: S.string,
   }),
+  UpdateTaskProtection: S.struct({ cluster: S.string, tasks: S.strings, protectionEnabled: S.boolean, expiresInMinutes: S.integer }, ['cluster', 'tasks', 'protectionEnabled']),
+  GetTaskProtection: S.struct({ cluster: S.string, tasks: S.strings }, ['cluster']),
 } satisfies Record<string, Shape>;

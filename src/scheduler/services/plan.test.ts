@@ -145,6 +145,25 @@ describe('planService', () => {
     expect(plan.service.runtime.registered).toEqual([kept.taskArn]);
   });
 
+  it('leaves a protected task out of scale-in and deployment stops, but not a failing one', () => {
+    const s = service({ desiredCount: 1 });
+    const older = task('ecs-svc/1', 'RUNNING', { createdAt: new Date(NOW.getTime() - 1000) });
+    const newer = task('ecs-svc/1', 'RUNNING');
+    // scale-in stops the newest, unless it is protected
+    expect(stops(planService(s, [older, newer], new Map(), NOW).actions)).toEqual([newer.taskArn]);
+    expect(stops(planService(s, [older, newer], new Map(), NOW, new Set([newer.taskArn])).actions)).toEqual([older.taskArn]);
+    expect(stops(planService(s, [older, newer], new Map(), NOW, new Set([older.taskArn, newer.taskArn])).actions)).toEqual([]);
+    // a service being deleted stops them all
+    expect(stops(planService({ ...s, status: 'DRAINING' }, [older, newer], new Map(), NOW, new Set([older.taskArn, newer.taskArn])).actions)).toHaveLength(2);
+    // a deployment waits for a protected old task, but replaces a failing one
+    const r = service();
+    r.deployments = [newDeployment(r, TD2, NOW, 2, 'ecs-svc/2'), { ...newDeployment(r, TD1, NOW, 2, 'ecs-svc/1'), status: 'ACTIVE', rolloutState: 'COMPLETED' }];
+    const old = [task('ecs-svc/1', 'RUNNING'), task('ecs-svc/1', 'RUNNING', { healthStatus: 'UNHEALTHY' })];
+    const fresh = [task('ecs-svc/2', 'RUNNING'), task('ecs-svc/2', 'RUNNING')];
+    const plan = planService(r, [...old, ...fresh], new Map(), NOW, new Set(old.map((t) => t.taskArn)));
+    expect(stops(plan.actions).sort()).toEqual([old[1]!.taskArn]);
+  });
+
   it('never runs more than maximumPercent nor launches beyond desired (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), (desired, oldRunning, newRunning) => {

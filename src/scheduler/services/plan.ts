@@ -32,7 +32,11 @@ interface Classified {
   healthy: StoredTask[];
 }
 
-export function planService(input: StoredService, tasks: readonly StoredTask[], lb: TargetStates, now: Date): ServicePlan {
+/**
+ * @param protectedTasks the service's tasks under scale-in protection now: not stopped to
+ *   scale in or for a deployment (a failing one still is)
+ */
+export function planService(input: StoredService, tasks: readonly StoredTask[], lb: TargetStates, now: Date, protectedTasks: ReadonlySet<string> = new Set()): ServicePlan {
   const service = structuredClone(input);
   const actions: ServiceAction[] = [];
   const desired = service.status === 'ACTIVE' ? (service.desiredCount ?? 0) : 0;
@@ -47,7 +51,8 @@ export function planService(input: StoredService, tasks: readonly StoredTask[], 
 
   const stops = new Map<string, string>();
   replaceUnhealthy(service, [...mine.running, ...old.running], lb, now, stops);
-  planCounts(service, current, desired, mine, old, lb, now, stops, actions);
+  // deleting a service stops its tasks, protected or not
+  planCounts(service, current, desired, mine, old, lb, now, stops, actions, service.status === 'ACTIVE' ? protectedTasks : new Set());
   planLoadBalancer(service, tasks, lb, now, stops, actions);
   updateCounts(service, tasks, lb, now, desired);
   return { service, actions };
@@ -141,6 +146,7 @@ function planCounts(
   now: Date,
   stops: Map<string, string>,
   actions: ServiceAction[],
+  protectedTasks: ReadonlySet<string>,
 ): void {
   const cfg = service.deploymentConfiguration ?? {};
   const maxTotal = Math.floor((desired * (cfg.maximumPercent ?? 200)) / 100);
@@ -150,7 +156,9 @@ function planCounts(
   // too many of the current deployment: stop the newest, pending ones first
   const excess = liveMine.length - desired;
   if (excess > 0) {
-    const order = [...liveMine].sort((a, b) => Number(a.lastStatus === 'RUNNING') - Number(b.lastStatus === 'RUNNING') || b.createdAt.getTime() - a.createdAt.getTime());
+    const order = liveMine
+      .filter((t) => !protectedTasks.has(t.taskArn))
+      .sort((a, b) => Number(a.lastStatus === 'RUNNING') - Number(b.lastStatus === 'RUNNING') || b.createdAt.getTime() - a.createdAt.getTime());
     for (const t of order.slice(0, excess)) stops.set(t.taskArn, 'Service scaled in');
   }
   const launchBlocked = primary.rolloutState === 'FAILED' || (service.runtime.nextLaunchAt !== undefined && now < new Date(service.runtime.nextLaunchAt));
@@ -168,6 +176,7 @@ function planCounts(
   const oldHealthy = new Set(old.healthy.map((t) => t.taskArn));
   for (const t of liveOld) {
     if (isFailing(t, lb)) stops.set(t.taskArn, 'Task replaced by a new deployment');
+    else if (protectedTasks.has(t.taskArn)) continue;
     else if (!oldHealthy.has(t.taskArn)) {
       if (canStop >= 0) stops.set(t.taskArn, 'Task replaced by a new deployment');
     } else if (canStop > 0) {

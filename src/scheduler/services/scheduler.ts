@@ -85,7 +85,10 @@ export class ServiceScheduler {
     const now = this.deps.clock.now();
     const tasks = this.deps.store.tasks.inGroup(service.clusterArn, `service:${service.serviceName}`, new Date(now.getTime() - HISTORY_MS));
     const lb = this.targetStates(service, tasks);
-    const plan = planService(service, tasks, lb, now);
+    const protectedTasks = new Set(
+      tasks.filter((t) => t.lastStatus !== 'STOPPED' && (this.deps.store.taskProtection.expiresAt(t.taskArn) ?? 0) > now.getTime()).map((t) => t.taskArn),
+    );
+    const plan = planService(service, tasks, lb, now, protectedTasks);
     const next = plan.service;
     for (const action of plan.actions) this.apply(next, action, tasks, now);
     if (next.status === 'DRAINING' && tasks.every((t) => t.lastStatus === 'STOPPED')) next.status = 'INACTIVE';
