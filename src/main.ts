@@ -64,6 +64,10 @@ export function createSkiff(config: SkiffConfig, overrides: SkiffOverrides = {})
     secret: agentSecret,
     issueCredentials: (taskArn, roleArn, now) => credentials.issue(taskArn, roleArn, now),
     api: edge.dispatch,
+    protection: (task, change) =>
+      change
+        ? ecs.protection.update({ cluster: task.clusterArn, tasks: [task.taskArn], protectionEnabled: change.enabled, expiresInMinutes: change.minutes })
+        : ecs.protection.get({ cluster: task.clusterArn, tasks: [task.taskArn] }),
   });
   let agentUrl = '';
   let agentAddress: { host: string; port: number } | undefined;

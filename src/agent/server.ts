@@ -26,6 +26,14 @@ export interface AgentServerDeps {
   issueCredentials?: (taskArn: string, roleArn: string | undefined, now: Date) => object;
   /** Where requests that are not for the agent go: Skiff's API, for AWS_ENDPOINT_URL. */
   api?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  /**
+   * The task's scale-in protection, for `${ECS_AGENT_URI}/task-protection/v1/state`: GetTaskProtection
+   * (no change) or UpdateTaskProtection of this one task, as the ECS API answers them.
+   */
+  protection?: (task: StoredTask, change: { enabled: boolean; minutes: number | undefined } | undefined) => {
+    protectedTasks?: Array<{ taskArn?: string | undefined; protectionEnabled?: boolean | undefined; expirationDate?: Date | undefined }> | undefined;
+    failures?: Array<{ arn?: string | undefined; reason?: string | undefined; detail?: string | undefined }> | undefined;
+  };
 }
 
 export interface AgentAddress {
@@ -46,6 +54,7 @@ const HANDLER: Record<Route, string> = {
 };
 const PATH = /^\/v([34])\/([^/]+)(\/task\/stats|\/task|\/stats)?$/;
 const CREDENTIALS_PATH = /^\/v2\/credentials\/([^/]+)$/;
+const PROTECTION_PATH = /^\/api\/([^/]+)\/task-protection\/v1\/state$/;
 
 interface Resolved {
   version: MetadataVersion;
@@ -117,6 +126,7 @@ export class AgentServer {
     return {
       ECS_CONTAINER_METADATA_URI_V4: `${baseUrl}/v4/${token}`,
       ECS_CONTAINER_METADATA_URI: `${baseUrl}/v3/${token}`,
+      ECS_AGENT_URI: `${baseUrl}/api/${token}`,
       AWS_EXECUTION_ENV: 'AWS_ECS_FARGATE',
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
@@ -130,6 +140,8 @@ export class AgentServer {
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const credentials = CREDENTIALS_PATH.exec(pathname);
+    const protection = PROTECTION_PATH.exec(pathname);
+    if (protection) return this.serveProtection(req, res, protection[1] ?? '');
     if (!credentials && !pathname.startsWith('/v3/') && !pathname.startsWith('/v4/') && this.deps.api) {
       this.deps.api(req, res);
       return;
@@ -146,6 +158,42 @@ export class AgentServer {
       if (err instanceof AgentError) return write(res, err.status, err.message);
       this.deps.logger.error('task metadata endpoint: request failed', { url: req.url, err });
       write(res, 500, 'failed to get task metadata');
+    }
+  }
+
+  /**
+   * `${ECS_AGENT_URI}/task-protection/v1/state`: GET reads the task's scale-in protection, PUT
+   * `{"ProtectionEnabled": true, "ExpiresInMinutes": 60}` sets it; answers `{"protection": …}`
+   * or `{"error": {"Arn", "Code", "Message"}}` as the ECS agent does.
+   */
+  private async serveProtection(req: http.IncomingMessage, res: http.ServerResponse, token: string): Promise<void> {
+    const subject = this.tokens.verify(token);
+    const task = subject && this.deps.store.tasks.get(subject.taskId);
+    const fail = (status: number, code: string, message: string): void => write(res, status, { error: { Arn: task ? task.taskArn : '', Code: code, Message: message } });
+    if (!task || !this.deps.protection) return fail(404, 'ResourceNotFoundException', 'No task found for this endpoint.');
+    if (req.method !== 'GET' && req.method !== 'PUT') return fail(405, 'InvalidRequest', `method ${req.method ?? ''} is not allowed: use GET or PUT`);
+    let change: { enabled: boolean; minutes: number | undefined } | undefined;
+    if (req.method === 'PUT') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      let body: { ProtectionEnabled?: unknown; ExpiresInMinutes?: unknown };
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as typeof body;
+      } catch {
+        return fail(400, 'InvalidRequest', 'The request body is not JSON.');
+      }
+      if (typeof body.ProtectionEnabled !== 'boolean') return fail(400, 'InvalidRequest', 'ProtectionEnabled (true or false) is required.');
+      if (body.ExpiresInMinutes !== undefined && typeof body.ExpiresInMinutes !== 'number') return fail(400, 'InvalidRequest', 'ExpiresInMinutes must be a number of minutes.');
+      change = { enabled: body.ProtectionEnabled, minutes: body.ExpiresInMinutes as number | undefined };
+    }
+    try {
+      const out = this.deps.protection(task, change);
+      const failure = out.failures?.[0];
+      if (failure) return fail(400, failure.reason ?? 'InvalidRequest', failure.detail ?? failure.reason ?? 'The task cannot be protected.');
+      const p = out.protectedTasks?.[0];
+      write(res, 200, { protection: { ExpirationDate: p?.expirationDate?.toISOString() ?? null, ProtectionEnabled: p?.protectionEnabled ?? false, TaskArn: task.taskArn } });
+    } catch (err) {
+      fail(400, (err as { code?: string }).code ?? 'InvalidRequest', (err as Error).message);
     }
   }
 

@@ -30,6 +30,7 @@ export interface EcsProvider {
   readonly taskDefinitions: TaskDefinitions;
   readonly tasks: Tasks;
   readonly services: Services;
+  readonly protection: TaskProtection;
 }
 
 function unsupported(what: string): Handler {
@@ -108,5 +109,6 @@ export function createEcsProvider(deps: EcsDeps): EcsProvider {
     taskDefinitions,
     tasks,
     services,
+    protection,
   };
 }

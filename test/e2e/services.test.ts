@@ -142,6 +142,19 @@ describe('ECS services on real Docker', () => {
     expect(new Date(protectedTasks[0]!.expirationDate).getTime() - Date.now()).toBeGreaterThan(25 * 60_000);
     const got = await cli('ecs', 'get-task-protection', '--cluster', 'default', '--tasks', ...arns);
     expect((got['protectedTasks'] as Array<{ protectionEnabled: boolean }>).map((p) => p.protectionEnabled).sort()).toEqual([false, true]);
+    // the other one protects itself from inside, through ECS_AGENT_URI, for a moment
+    const other = arns[1]!;
+    const env1 = spawnSync('docker', ['inspect', '--format', '{{json .Config.Env}}', `skiff-${other.split('/').pop() ?? ''}-web`], { encoding: 'utf8' });
+    const agentUri = (JSON.parse(env1.stdout) as string[]).find((e) => e.startsWith('ECS_AGENT_URI='))?.slice('ECS_AGENT_URI='.length) ?? '';
+    expect(agentUri).toMatch(/^http:\/\/[\d.]+:\d+\/api\//);
+    const put = await fetch(`${agentUri}/task-protection/v1/state`, { method: 'PUT', body: JSON.stringify({ ProtectionEnabled: true, ExpiresInMinutes: 1 }) });
+    expect(put.status).toBe(200);
+    expect(((await put.json()) as { protection: { ProtectionEnabled: boolean; TaskArn: string } }).protection).toMatchObject({ ProtectionEnabled: true, TaskArn: other });
+    const bad = await fetch(`${agentUri}/task-protection/v1/state`, { method: 'PUT', body: JSON.stringify({ ProtectionEnabled: true, ExpiresInMinutes: 5000 }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { Code: string } }).error.Code).toBe('InvalidParameterException');
+    const off = await fetch(`${agentUri}/task-protection/v1/state`, { method: 'PUT', body: JSON.stringify({ ProtectionEnabled: false }) });
+    expect(((await off.json()) as { protection: { ProtectionEnabled: boolean } }).protection.ProtectionEnabled).toBe(false);
     // scale in to 1: the unprotected task goes, whichever is newer
     await env.ecs.send(new UpdateServiceCommand({ service: 'guarded', desiredCount: 1 }));
     await until('guarded', (s) => s.runningCount === 1);
