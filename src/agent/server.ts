@@ -141,7 +141,8 @@ export class AgentServer {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const credentials = CREDENTIALS_PATH.exec(pathname);
     const protection = PROTECTION_PATH.exec(pathname);
-    if (protection) return this.serveProtection(req, res, protection[1] ?? '');
+    // only a token the agent issued: an S3 key under a bucket named `api` is not ours
+    if (protection && this.tokens.verify(protection[1] ?? '')) return this.serveProtection(req, res, protection[1] ?? '');
     if (!credentials && !pathname.startsWith('/v3/') && !pathname.startsWith('/v4/') && this.deps.api) {
       this.deps.api(req, res);
       return;
