@@ -15,7 +15,7 @@ import { createEvents, eventsOptionsFrom } from './events/index.js';
 import { createLogsProvider } from './logs/index.js';
 import { createS3, virtualHostDomains } from './s3/index.js';
 import { createStates } from './states/index.js';
-import type { ContainerDriver } from './runtime/contract.js';
+import type { ContainerDriver } from './runtime/index.js';
 import { DockerDriver } from './runtime/docker/index.js';
 import { FakeDriver } from './runtime/fake/index.js';
 import { ServiceScheduler, TaskRunner } from './scheduler/index.js';

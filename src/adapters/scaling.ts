@@ -3,7 +3,7 @@ import { parseEcsResourceId } from '../autoscaling/index.js';
 import { formatArn, type AccountScope } from '../core/index.js';
 import type { EcsProvider } from '../ecs/index.js';
 import { parseTaskCpu, parseTaskMemory } from '../ecs/index.js';
-import type { ContainerDriver } from '../runtime/contract.js';
+import type { ContainerDriver } from '../runtime/index.js';
 import type { Store, StoredTask } from '../store/index.js';
 
 /** Application Auto Scaling's view of ECS services, over the store and the ECS API. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock, silentLogger } from '../core/index.js';
-import { CONTAINER_LABEL, TASK_LABEL, type ContainerState, type LogLine } from '../runtime/contract.js';
+import { CONTAINER_LABEL, TASK_LABEL, type ContainerState, type LogLine } from '../runtime/index.js';
 import { DOCKER_API_VERSION, DockerDriver } from '../runtime/docker/index.js';
 import { createStore, openDatabase, type StoredTask } from '../store/index.js';
 import { AgentServer } from './server.js';

@@ -1,7 +1,7 @@
 import type { Container, ContainerDefinition } from '@aws-sdk/client-ecs';
 import { parseArn } from '../core/index.js';
 import { parseTaskCpu, parseTaskMemory } from '../ecs/index.js';
-import type { ContainerState } from '../runtime/contract.js';
+import type { ContainerState } from '../runtime/index.js';
 import { taskIdOf, type StoredTask, type StoredTaskDefinition } from '../store/index.js';
 import { awsvpcNetwork } from './network.js';
 import type {

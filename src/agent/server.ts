@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArn, type Clock, type Logger } from '../core/index.js';
-import type { ContainerDriver } from '../runtime/contract.js';
+import type { ContainerDriver } from '../runtime/index.js';
 import type { StoredTask, StoredTaskDefinition, Store } from '../store/index.js';
 import { containerMetadata, taskMetadata, type RuntimeView } from './metadata.js';
 import type { MetadataVersion } from './shapes.js';

@@ -1,6 +1,6 @@
 import type { Task } from '@aws-sdk/client-ecs';
 import type { Db } from './db.js';
-import type { PublishedPort } from '../runtime/contract.js';
+import type { PublishedPort } from '../runtime/index.js';
 
 /** What Skiff keeps about a task beyond the ECS `Task` shape: where it runs. */
 export interface TaskRuntime {

@@ -1,5 +1,5 @@
 import type { ContainerDefinition, ContainerOverride } from '@aws-sdk/client-ecs';
-import { CONTAINER_LABEL, INSTANCE_LABEL, MANAGED_LABEL, TASK_LABEL, type ContainerSpec, type PortRequest } from '../../runtime/contract.js';
+import { CONTAINER_LABEL, INSTANCE_LABEL, MANAGED_LABEL, TASK_LABEL, type ContainerSpec, type PortRequest } from '../../runtime/index.js';
 import type { StoredTask, StoredTaskDefinition } from '../../store/index.js';
 import { parseTaskCpu, parseTaskMemory } from '../../ecs/index.js';
 

@@ -10,7 +10,7 @@ import {
   type ContainerDriver,
   type PortRequest,
   type Sandbox,
-} from '../../runtime/contract.js';
+} from '../../runtime/index.js';
 import type { StoredTask, StoredTaskDefinition } from '../../store/index.js';
 import { awslogsTarget, containerSpec, labelsFor, runtimeName, sandboxPorts } from './container-spec.js';
 import { pumpLogs, type TaskLogSink } from './log-pump.js';

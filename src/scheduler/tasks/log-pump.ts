@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/index.js';
-import type { ContainerDriver } from '../../runtime/contract.js';
+import type { ContainerDriver } from '../../runtime/index.js';
 
 /** Where container output goes: the CloudWatch Logs store (see src/logs). */
 export interface TaskLogSink {

@@ -1,5 +1,5 @@
 import type { Container, HealthStatus } from '@aws-sdk/client-ecs';
-import type { ContainerState } from '../../runtime/contract.js';
+import type { ContainerState } from '../../runtime/index.js';
 import type { StoredTask } from '../../store/index.js';
 
 /**

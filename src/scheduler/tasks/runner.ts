@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '../../core/index.js';
-import { CONTAINER_LABEL, INSTANCE_LABEL, SANDBOX_CONTAINER_NAME, TASK_LABEL, type ContainerDriver } from '../../runtime/contract.js';
+import { CONTAINER_LABEL, INSTANCE_LABEL, SANDBOX_CONTAINER_NAME, TASK_LABEL, type ContainerDriver } from '../../runtime/index.js';
 import type { Store, StoredTask, StoredTaskDefinition } from '../../store/index.js';
 import { taskIdOf } from '../../store/index.js';
 import { TaskExecutor } from './executor.js';

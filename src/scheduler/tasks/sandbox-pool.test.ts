@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../core/index.js';
-import { INSTANCE_LABEL } from '../../runtime/contract.js';
+import { INSTANCE_LABEL } from '../../runtime/index.js';
 import { FakeDriver } from '../../runtime/fake/index.js';
 import { MAX_PORT_SETS, POOL_LABEL, PORT_SET_IDLE_MS, portSetKey, SandboxPool } from './sandbox-pool.js';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../../core/index.js';
-import { INSTANCE_LABEL, type ContainerDriver, type PortRequest, type Sandbox } from '../../runtime/contract.js';
+import { INSTANCE_LABEL, type ContainerDriver, type PortRequest, type Sandbox } from '../../runtime/index.js';
 
 /** Marks a sandbox started ahead of any task; it belongs to a task only once a task record names its id. */
 export const POOL_LABEL = 'dev.skiff.pool';
