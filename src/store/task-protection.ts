@@ -14,9 +14,10 @@ export class TaskProtectionRepository {
     this.deleteStmt = db.prepare<[string]>('DELETE FROM ecs_task_protection WHERE task_arn = ?');
   }
 
-  /** When the task's protection expires (ms), if it has one (expired or not). */
-  expiresAt(taskArn: string): number | undefined {
-    return this.getStmt.get(taskArn)?.expires_at;
+  /** When the task's protection expires (ms), if it is protected at `now` (ms). */
+  protectedUntil(taskArn: string, now: number): number | undefined {
+    const expires = this.getStmt.get(taskArn)?.expires_at;
+    return expires !== undefined && expires > now ? expires : undefined;
   }
 
   protect(taskArn: string, until: number): void {

@@ -41,11 +41,6 @@ export class TaskProtection {
     return this.each(cluster.clusterName, cluster.clusterArn, checkRefs(req.tasks), (task) => this.view(task.taskArn));
   }
 
-  /** Whether a task is protected now. */
-  isProtected(taskArn: string, now: number): boolean {
-    return (this.deps.store.taskProtection.expiresAt(taskArn) ?? 0) > now;
-  }
-
   private each(clusterName: string, clusterArn: string, refs: string[], fn: (task: StoredTask) => ProtectedTask): { protectedTasks: ProtectedTask[]; failures: Failure[] } {
     const protectedTasks: ProtectedTask[] = [];
     const failures: Failure[] = [];
@@ -60,9 +55,8 @@ export class TaskProtection {
   }
 
   private view(taskArn: string): ProtectedTask {
-    const expires = this.deps.store.taskProtection.expiresAt(taskArn);
-    const on = expires !== undefined && expires > this.deps.clock.now().getTime();
-    return { taskArn, protectionEnabled: on, expirationDate: on ? new Date(expires) : undefined };
+    const until = this.deps.store.taskProtection.protectedUntil(taskArn, this.deps.clock.now().getTime());
+    return { taskArn, protectionEnabled: until !== undefined, expirationDate: until === undefined ? undefined : new Date(until) };
   }
 }
 

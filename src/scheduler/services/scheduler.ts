@@ -86,7 +86,7 @@ export class ServiceScheduler {
     const tasks = this.deps.store.tasks.inGroup(service.clusterArn, `service:${service.serviceName}`, new Date(now.getTime() - HISTORY_MS));
     const lb = this.targetStates(service, tasks);
     const protectedTasks = new Set(
-      tasks.filter((t) => t.lastStatus !== 'STOPPED' && (this.deps.store.taskProtection.expiresAt(t.taskArn) ?? 0) > now.getTime()).map((t) => t.taskArn),
+      tasks.filter((t) => t.lastStatus !== 'STOPPED' && this.deps.store.taskProtection.protectedUntil(t.taskArn, now.getTime()) !== undefined).map((t) => t.taskArn),
     );
     const plan = planService(service, tasks, lb, now, protectedTasks);
     const next = plan.service;
