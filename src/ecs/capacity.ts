@@ -52,6 +52,23 @@ export function checkStrategy(strategy: readonly CapacityProviderStrategyItem[],
 }
 
 /**
+ * The strategy a RunTask or CreateService runs with: its own, checked against the
+ * cluster's providers; else, with no launch type either, the cluster's default strategy
+ * when it has one; else none (the launch type, FARGATE by default).
+ */
+export function strategyFor(
+  req: { launchType?: string | undefined; capacityProviderStrategy?: CapacityProviderStrategyItem[] | undefined },
+  cluster: { capacityProviders?: string[] | undefined; defaultCapacityProviderStrategy?: CapacityProviderStrategyItem[] | undefined },
+): CapacityProviderStrategyItem[] | undefined {
+  if (req.launchType && req.capacityProviderStrategy) {
+    throw ecsError('InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.');
+  }
+  if (req.capacityProviderStrategy) return checkStrategy(req.capacityProviderStrategy, cluster.capacityProviders ?? []);
+  const fallback = cluster.defaultCapacityProviderStrategy ?? [];
+  return req.launchType || fallback.length === 0 ? undefined : fallback;
+}
+
+/**
  * The provider the next task of a strategy goes to, given how many tasks each provider
  * holds already: the base first, then in proportion to the weights.
  */

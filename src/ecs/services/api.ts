@@ -16,7 +16,7 @@ import { decodeToken, formatArn, isArn, pageOf } from '../../core/index.js';
 import type { StoredService, StoredTaskDefinition, Tag } from '../../store/index.js';
 import type { Clusters } from '../clusters.js';
 import type { EcsDeps } from '../context.js';
-import { checkStrategy } from '../capacity.js';
+import { checkStrategy, strategyFor } from '../capacity.js';
 import { EcsErrors, ecsError } from '../errors.js';
 import { checkMaxResults } from '../paging.js';
 import type { TaskDefinitions } from '../task-definitions/service.js';
@@ -41,13 +41,8 @@ export class Services {
     const existing = this.deps.store.services.get(arn);
     if (existing && existing.status !== 'INACTIVE') throw ecsError('InvalidParameterException', 'Creation of service was not idempotent.');
     const td = this.requireTaskDefinition(req.taskDefinition);
+    const strategy = strategyFor(req, cluster);
     checkServiceConfig(req, td);
-    // its own strategy (checked against the cluster's providers), else the cluster's default
-    // when it names no launch type either
-    const fallback = cluster.defaultCapacityProviderStrategy ?? [];
-    const strategy = req.capacityProviderStrategy
-      ? checkStrategy(req.capacityProviderStrategy, cluster.capacityProviders ?? [])
-      : !req.launchType && fallback.length > 0 ? fallback : undefined;
     const tags = (req.tags ?? []) as Tag[];
     validateTags(tags);
     const now = this.deps.clock.now();
@@ -207,9 +202,6 @@ function checkDeploymentConfiguration(cfg: NonNullable<CreateServiceRequest['dep
 function checkServiceConfig(req: CreateServiceRequest, td: StoredTaskDefinition): void {
   if ((req.desiredCount ?? 0) < 0) throw ecsError('InvalidParameterException', 'desiredCount must be 0 or more.');
   if (req.deploymentConfiguration) checkDeploymentConfiguration(req.deploymentConfiguration);
-  if (req.launchType && req.capacityProviderStrategy) {
-    throw ecsError('InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.');
-  }
   if (td.networkMode === 'awsvpc' && !req.networkConfiguration?.awsvpcConfiguration) {
     throw ecsError('InvalidParameterException', "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
   }

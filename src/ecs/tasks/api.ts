@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type {
-  CapacityProviderStrategyItem,
   DescribeTasksRequest,
   DescribeTasksResponse,
   Failure,
@@ -14,7 +13,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { decodeToken, encodeToken, isArn } from '../../core/index.js';
 import { taskIdOf, type StoredTask, type StoredTaskDefinition, type Tag } from '../../store/index.js';
-import { checkStrategy, placeOn } from '../capacity.js';
+import { placeOn, strategyFor } from '../capacity.js';
 import type { Clusters } from '../clusters.js';
 import type { EcsDeps } from '../context.js';
 import { EcsErrors, ecsError } from '../errors.js';
@@ -36,7 +35,8 @@ export class Tasks {
   run(asked: RunTaskRequest): RunTaskResponse {
     const cluster = this.clusters.require(asked.cluster);
     const td = this.requireRunnable(asked.taskDefinition);
-    const req = withStrategy(asked, cluster);
+    const strategy = strategyFor(asked, cluster);
+    const req = strategy ? { ...asked, capacityProviderStrategy: strategy } : asked;
     checkRunRequest(req, td);
     const { store, clock, ids, scope } = this.deps;
     const hash = createHash('sha256').update(JSON.stringify({ ...req, clientToken: undefined })).digest('hex');
@@ -183,27 +183,10 @@ function isTask(t: Task | undefined): t is Task {
   return t !== undefined;
 }
 
-/**
- * The request with the capacity provider strategy it runs with: its own, checked against
- * the cluster's providers, or, with neither a launch type nor a strategy, the cluster's
- * default strategy when it has one.
- */
-function withStrategy(req: RunTaskRequest, cluster: { capacityProviders?: string[] | undefined; defaultCapacityProviderStrategy?: CapacityProviderStrategyItem[] | undefined }): RunTaskRequest {
-  if (req.launchType && req.capacityProviderStrategy) {
-    throw ecsError('InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.');
-  }
-  if (req.capacityProviderStrategy) return { ...req, capacityProviderStrategy: checkStrategy(req.capacityProviderStrategy, cluster.capacityProviders ?? []) };
-  const fallback = cluster.defaultCapacityProviderStrategy ?? [];
-  return req.launchType || fallback.length === 0 ? req : { ...req, capacityProviderStrategy: fallback };
-}
-
 /** The parts of RunTask that do not depend on stored state beyond the task definition. */
 function checkRunRequest(req: RunTaskRequest, td: StoredTaskDefinition): void {
   const count = req.count ?? 1;
   if (count < 1 || count > 10) throw ecsError('InvalidParameterException', 'count must be between 1 and 10.');
-  if (req.launchType && req.capacityProviderStrategy) {
-    throw ecsError('InvalidParameterException', 'Specifying both a launch type and capacity provider strategy is not supported.');
-  }
   const launchType = req.launchType ?? 'FARGATE';
   if (!['FARGATE', 'EC2', 'EXTERNAL'].includes(launchType)) throw ecsError('InvalidParameterException', `launchType must be FARGATE, EC2 or EXTERNAL.`);
   if (!req.capacityProviderStrategy && !(td.compatibilities ?? []).includes(launchType)) {
