@@ -38,6 +38,26 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 const DIGITS = /^\d{1,15}$/;
 
+/**
+ * Walks the header lines of `head` from `from` (the start of the first one) to the blank
+ * line, calling `each` with the lowercased name, the trimmed value and the line's bounds
+ * (`head.slice(at, next)` is the line with its CRLF). False when a line is not
+ * `token: value`, or `each` refused one by returning false.
+ */
+function eachHeader(head: string, from: number, each: (lower: string, value: string, at: number, next: number) => boolean): boolean {
+  const last = head.length - 2;
+  for (let at = from; at < last; ) {
+    const end = head.indexOf('\r\n', at);
+    const colon = head.indexOf(':', at);
+    if (colon < 0 || colon > end) return false;
+    const name = head.slice(at, colon);
+    if (!TOKEN.test(name)) return false;
+    if (!each(name.toLowerCase(), head.slice(colon + 1, end).trim(), at, end + 2)) return false;
+    at = end + 2;
+  }
+  return true;
+}
+
 /** The index just past the blank line ending a head in `buf` (from `from`), or -1. */
 export function headEnd(buf: Buffer, from: number): number {
   const i = buf.indexOf('\r\n\r\n', from, 'latin1');
@@ -61,26 +81,18 @@ export function parseRequestHead(head: string): RequestHead | undefined {
   let contentLength: string | undefined;
   let close = false;
   const headers: Record<string, string> = {};
-  const last = head.length - 2;
-  for (let at = lineEnd + 2; at < last; ) {
-    const end = head.indexOf('\r\n', at);
-    const colon = head.indexOf(':', at);
-    if (colon < 0 || colon > end) return undefined;
-    const name = head.slice(at, colon);
-    if (!TOKEN.test(name)) return undefined;
-    const value = head.slice(colon + 1, end).trim();
-    const lower = name.toLowerCase();
-    if (headers[lower] !== undefined || NOT_FAST.has(lower)) return undefined;
+  const wellFormed = eachHeader(head, lineEnd + 2, (lower, value, at, next) => {
+    if (headers[lower] !== undefined || NOT_FAST.has(lower)) return false;
     headers[lower] = value;
     if (lower === 'host') host = value;
     else if (lower === 'content-length') contentLength = value;
     else if (lower === 'connection') close = /(^|,)\s*close\s*(,|$)/i.test(value);
     else if (lower === 'x-forwarded-for') xff = value;
     else if (lower === 'x-amzn-trace-id') traceId = value;
-    if (!HOP_BY_HOP.has(lower) && !REPLACED.has(lower) && lower !== 'x-forwarded-for') passed += head.slice(at, end + 2);
-    at = end + 2;
-  }
-  if (host === undefined || (contentLength !== undefined && !DIGITS.test(contentLength))) return undefined;
+    if (!HOP_BY_HOP.has(lower) && !REPLACED.has(lower) && lower !== 'x-forwarded-for') passed += head.slice(at, next);
+    return true;
+  });
+  if (!wellFormed || host === undefined || (contentLength !== undefined && !DIGITS.test(contentLength))) return undefined;
   return { method, url, host, passed, xff, traceId, contentLength: contentLength === undefined ? 0 : Number(contentLength), close, headers };
 }
 
@@ -115,21 +127,11 @@ export function parseResponseHead(head: string, requestMethod: string): Response
   let te = false;
   let keepAlive = version === 'HTTP/1.1 ';
   let hasDate = false;
-  const last = head.length - 2;
-  for (let at = lineEnd + 2; at < last; ) {
-    const end = head.indexOf('\r\n', at);
-    const colon = head.indexOf(':', at);
-    if (colon < 0 || colon > end) return undefined;
-    const name = head.slice(at, colon);
-    if (!TOKEN.test(name)) return undefined;
-    const lower = name.toLowerCase();
-    const value = head.slice(colon + 1, end).trim();
+  const wellFormed = eachHeader(head, lineEnd + 2, (lower, value, at, next) => {
     if (lower === 'content-length') {
-      if (!DIGITS.test(value) || (length !== undefined && length !== value)) return undefined;
-      if (length !== undefined) {
-        at = end + 2;
-        continue;
-      }
+      if (!DIGITS.test(value) || (length !== undefined && length !== value)) return false;
+      // a repeat of the same length is passed on once
+      if (length !== undefined) return true;
       length = value;
     } else if (lower === 'transfer-encoding') {
       te = true;
@@ -138,9 +140,10 @@ export function parseResponseHead(head: string, requestMethod: string): Response
       if (/(^|,)\s*close\s*(,|$)/i.test(value)) keepAlive = false;
       else if (/(^|,)\s*keep-alive\s*(,|$)/i.test(value)) keepAlive = true;
     } else if (lower === 'date') hasDate = true;
-    if (!HOP_BY_HOP.has(lower) || lower === 'transfer-encoding') passed += head.slice(at, end + 2);
-    at = end + 2;
-  }
+    if (!HOP_BY_HOP.has(lower) || lower === 'transfer-encoding') passed += head.slice(at, next);
+    return true;
+  });
+  if (!wellFormed) return undefined;
   let framing: Framing;
   if (requestMethod === 'HEAD' || status < 200 || status === 204 || status === 304) framing = 'none';
   else if (te) framing = chunked ? 'chunked' : 'close';
