@@ -1,4 +1,4 @@
-import { GetBucketNotificationConfigurationCommand, ListBucketsCommand, ListObjectsV2Command, S3Client, type Bucket, type _Object } from '@aws-sdk/client-s3';
+import { GetBucketNotificationConfigurationCommand, ListObjectsV2Command, paginateListBuckets, paginateListObjectsV2, S3Client, type Bucket, type _Object } from '@aws-sdk/client-s3';
 import { Command } from 'commander';
 import { action, printJson, withApiOptions, withClient, type ApiOptions, type ClientConfig } from '../client.js';
 import { formatBytes, formatTable, isoTime } from '../table.js';
@@ -47,12 +47,7 @@ async function buckets(name: string | undefined, opts: BucketsOptions): Promise<
 
 async function listBuckets(s3: S3Client): Promise<Bucket[]> {
   const out: Bucket[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListBucketsCommand({ ContinuationToken }));
-    out.push(...(page.Buckets ?? []));
-    ContinuationToken = page.ContinuationToken;
-  } while (ContinuationToken);
+  for await (const page of paginateListBuckets({ client: s3 }, {})) out.push(...(page.Buckets ?? []));
   return out;
 }
 
@@ -83,12 +78,7 @@ export function bucketRow(b: BucketUsage): string[] {
 
 async function listObjects(s3: S3Client, bucket: string, prefix: string | undefined): Promise<_Object[]> {
   const out: _Object[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken }));
-    out.push(...(page.Contents ?? []));
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) out.push(...(page.Contents ?? []));
   return out;
 }
 

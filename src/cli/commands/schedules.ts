@@ -1,4 +1,4 @@
-import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient, type GetScheduleOutput, type ScheduleSummary } from '@aws-sdk/client-scheduler';
+import { GetScheduleCommand, paginateListSchedules, SchedulerClient, type GetScheduleOutput, type ScheduleSummary } from '@aws-sdk/client-scheduler';
 import { Command } from 'commander';
 import { action, printJson, withApiOptions, withClient, type ApiOptions } from '../client.js';
 import { formatFields, formatTable, isoTime } from '../table.js';
@@ -38,12 +38,7 @@ async function schedules(name: string | undefined, opts: SchedulesOptions): Prom
 
 async function listSchedules(scheduler: SchedulerClient, group: string | undefined): Promise<ScheduleSummary[]> {
   const out: ScheduleSummary[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await scheduler.send(new ListSchedulesCommand({ GroupName: group, NextToken }));
-    out.push(...(page.Schedules ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  for await (const page of paginateListSchedules({ client: scheduler }, { GroupName: group })) out.push(...(page.Schedules ?? []));
   return out;
 }
 
