@@ -12,7 +12,7 @@
  *   (BENCH_SECONDS=3 BENCH_HISTORY=100000 BENCH_API_SEED=2000; BENCH_CPU_PROF=<dir> profiles the server)
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,6 +93,11 @@ async function seedThroughApi(endpoint: string, count: number): Promise<void> {
  * ids, same documents) through the project's own TaskRepository, 1,000 per transaction,
  * while skiff is stopped. Running 100,000 tasks through the API would take ~20 minutes here.
  */
+/** Bytes of the SQLite database and its write-ahead log. */
+function storeBytes(dataDir: string): number {
+  return ['skiff.db', 'skiff.db-wal'].reduce((sum, f) => sum + (existsSync(path.join(dataDir, f)) ? statSync(path.join(dataDir, f)).size : 0), 0);
+}
+
 function cloneHistory(dataDir: string, total: number): number {
   const db = openDatabase(dataDir);
   try {
@@ -204,6 +209,7 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const cloned = cloneHistory(dataDir, HISTORY);
     console.log(`\nhistory filled to ${HISTORY} with ${cloned} copies of those tasks through TaskRepository.create (skiff stopped): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`store size with that history: ${(storeBytes(dataDir) / 1e6).toFixed(0)} MB (skiff.db and its WAL)`);
     t0 = performance.now();
     skiff = await startFakeSkiff(dataDir);
     console.log(`skiff up restarted over it, ready in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
